@@ -1,0 +1,40 @@
+"""Project-wide pytest configuration: service markers, cache isolation, shared fixtures."""
+
+import os
+
+import pytest
+from django.conf import settings
+
+from foodsys.testing.fixtures import *  # noqa: F403
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+_SERVICE_CHECKS = {
+    "postgres": (lambda: settings.USING_POSTGRES, "needs PostgreSQL: DATABASE_URL=postgres://... is not set"),
+    "redis": (lambda: bool(settings.REDIS_URL), "needs Redis: REDIS_URL is not set"),
+    "kafka": (lambda: bool(settings.KAFKA_BOOTSTRAP_SERVERS), "needs Kafka: KAFKA_BOOTSTRAP_SERVERS is not set"),
+}
+
+
+def pytest_runtest_setup(item):
+    for marker, (available, reason) in _SERVICE_CHECKS.items():
+        if item.get_closest_marker(marker) and not available():
+            if REQUIRE_SERVICES:
+                pytest.fail(f"REQUIRE_SERVICES=1 but this test {reason}", pytrace=False)
+            pytest.skip(f"{reason} (make test runs it in the services pass)")
+
+
+def pytest_report_header(config):
+    db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    return (f"foodsys: database={db} cache={settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]} "
+            f"channel_layer={settings.CHANNEL_LAYERS['default']['BACKEND'].rsplit('.', 1)[-1]} "
+            f"kafka={settings.KAFKA_BOOTSTRAP_SERVERS or 'in-process'} require_services={REQUIRE_SERVICES}")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache():
+    """Every test starts with an empty cache (on Redis this flushes the test's own Redis DB)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

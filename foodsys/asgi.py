@@ -1,0 +1,22 @@
+import os
+
+# ASGI servers use the psycopg pool instead of per-worker persistent connections.
+os.environ.setdefault("FOODSYS_SERVER", "asgi")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "foodsys.settings.local")
+
+from django.core.asgi import get_asgi_application  # noqa: E402
+
+django_asgi_app = get_asgi_application()
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+
+from foodsys.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+    }
+)

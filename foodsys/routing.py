@@ -1,0 +1,3 @@
+"""WebSocket URL patterns of every app."""
+
+websocket_urlpatterns: list = []

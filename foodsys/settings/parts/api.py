@@ -1,0 +1,38 @@
+"""DRF, OpenAPI and rate-limit settings."""
+
+from foodsys.env import env
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_PAGINATION_CLASS": "foodsys.common.pagination.DefaultPagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "foodsys.common.exception_handler.api_exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "FoodSys API",
+    "DESCRIPTION": "Multi-tenant food ordering: catalog, orders, live metrics.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_VIEW = "foodsys.common.exception_handler.ratelimited_view"
+# Rates are django-ratelimit strings "<count>/<period>"; all overridable by environment.
+RATE_LIMITS = {
+    "api_ip": env.str("RATE_LIMIT_API_IP", default="600/m"),
+    "api_user": env.str("RATE_LIMIT_API_USER", default="300/m"),
+    "tenant": env.str("RATE_LIMIT_TENANT", default="600/m"),
+    "login_ip": env.str("RATE_LIMIT_LOGIN_IP", default="5/15m"),
+    "login_email": env.str("RATE_LIMIT_LOGIN_EMAIL", default="5/15m"),
+    "order_place": env.str("RATE_LIMIT_ORDER_PLACE", default="30/h"),
+}

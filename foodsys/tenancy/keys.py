@@ -1,0 +1,64 @@
+"""The one module that builds every tenant-derived name: cache keys, channel groups, Kafka keys,
+rate-limit keys. Nothing else formats a tenant id into a name.
+"""
+
+from uuid import UUID
+
+TenantId = UUID | str
+
+
+def _tid(tenant_id: TenantId) -> str:
+    if not tenant_id:
+        raise ValueError("A tenant id is required to build a tenant-scoped name.")
+    return str(UUID(str(tenant_id)))
+
+
+# --- cache -----------------------------------------------------------------------------------
+def tenant_version_key(tenant_id: TenantId) -> str:
+    """Per-tenant catalog version; bumping it invalidates every catalog entry of the tenant."""
+    return f"tenant:{_tid(tenant_id)}:version"
+
+
+def restaurant_cache_key(tenant_id: TenantId, version: int) -> str:
+    return f"tenant:{_tid(tenant_id)}:v{version}:restaurant"
+
+
+def menu_cache_key(tenant_id: TenantId, restaurant_id: int, version: int) -> str:
+    return f"tenant:{_tid(tenant_id)}:v{version}:menu:{int(restaurant_id)}"
+
+
+# Not tenant-scoped: the public list spans tenants. Its own version counter is bumped by any
+# restaurant write, so a read after a write is never stale.
+RESTAURANT_LIST_VERSION_KEY = "public:restaurants:version"
+
+
+def restaurant_list_cache_key(version: int, query_fingerprint: str) -> str:
+    return f"public:restaurants:v{version}:{query_fingerprint}"
+
+
+def metrics_key(tenant_id: TenantId, name: str) -> str:
+    return f"tenant:{_tid(tenant_id)}:metrics:{name}"
+
+
+# --- channels --------------------------------------------------------------------------------
+def tenant_group(tenant_id: TenantId) -> str:
+    return f"tenant.{_tid(tenant_id)}"
+
+
+def user_group(user_id: int) -> str:
+    return f"user.{int(user_id)}"
+
+
+# --- kafka -----------------------------------------------------------------------------------
+def kafka_key(tenant_id: TenantId) -> bytes:
+    """Orders of one tenant share a partition, which keeps them in order."""
+    return _tid(tenant_id).encode()
+
+
+# --- rate limits -----------------------------------------------------------------------------
+def tenant_limit_key(tenant_id: TenantId) -> str:
+    return f"tenant_limit:{_tid(tenant_id)}"
+
+
+def order_limit_key(user_id: int) -> str:
+    return f"order_limit:{int(user_id)}"

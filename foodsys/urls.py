@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from foodsys import health
+from foodsys.api_router import router
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/auth/", include("accounts.api.urls")),
+    path("api/", include("restaurants.api.urls")),
+    path("api/", include("menu.api.urls")),
+    path("api/", include("orders.api.urls")),
+    path("api/", include("metrics.api.urls")),
+    path("api/", include(router.urls)),
+    path("", include("social_django.urls", namespace="social")),
+    path("", include("accounts.urls")),
+    path("", include("restaurants.urls")),
+]
+
+handler404 = "foodsys.errors_views.not_found"
+handler500 = "foodsys.errors_views.server_error"

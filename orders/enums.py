@@ -1,0 +1,40 @@
+from django.db import models
+
+
+class OrderStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    CONFIRMED = "confirmed", "Confirmed"
+    PREPARING = "preparing", "Preparing"
+    READY = "ready", "Ready"
+    OUT_FOR_DELIVERY = "out_for_delivery", "Out for delivery"
+    DELIVERED = "delivered", "Delivered"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+OPEN_STATUSES = (
+    OrderStatus.PENDING,
+    OrderStatus.CONFIRMED,
+    OrderStatus.PREPARING,
+    OrderStatus.READY,
+    OrderStatus.OUT_FOR_DELIVERY,
+)
+FINAL_STATUSES = (OrderStatus.DELIVERED, OrderStatus.CANCELLED)
+
+
+class PaymentMethod(models.TextChoices):
+    CASH = "cash", "Cash"
+    CARD = "card", "Card"
+    ONLINE = "online", "Online"
+
+
+class PaymentStatus(models.TextChoices):
+    # No payment gateway is integrated yet: every order starts (and stays) pending.
+    PENDING = "pending", "Pending"
+    PAID = "paid", "Paid"
+    REFUNDED = "refunded", "Refunded"
+    FAILED = "failed", "Failed"
+
+
+class EventType(models.TextChoices):
+    ORDER_CREATED = "order_created", "Order created"
+    ORDER_STATUS_UPDATED = "order_status_updated", "Order status updated"

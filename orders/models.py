@@ -1,0 +1,148 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from foodsys.common.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
+from foodsys.tenancy.models import TenantScopedModel, tenant_index
+from orders.enums import EventType, OrderStatus, PaymentMethod, PaymentStatus
+
+
+def _money(**kwargs) -> models.DecimalField:
+    return models.DecimalField(max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES, **kwargs)
+
+
+class Order(TenantScopedModel):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    order_number = models.CharField(max_length=32)  # readable, unique per restaurant: YYYYMMDD-NNNN
+    customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
+    status = models.CharField(max_length=20, choices=OrderStatus.choices, default=OrderStatus.PENDING)
+    payment_method = models.CharField(max_length=10, choices=PaymentMethod.choices)
+    payment_status = models.CharField(max_length=10, choices=PaymentStatus.choices,
+                                      default=PaymentStatus.PENDING)
+
+    subtotal = _money()
+    delivery_fee = _money()
+    tax = _money()
+    total = _money()
+    currency = models.CharField(max_length=3)
+    item_count = models.PositiveIntegerField(default=0)
+
+    delivery_address = models.JSONField(default=dict)
+    notes = models.TextField(blank=True, max_length=1000)
+
+    estimated_ready_at = models.DateTimeField(null=True, blank=True)
+    estimated_delivery_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    preparing_at = models.DateTimeField(null=True, blank=True)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    out_for_delivery_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            tenant_index("created_at", name="order_tenant_created"),
+            tenant_index("status", name="order_tenant_status"),
+            models.Index(fields=["customer", "created_at"], name="order_customer_created"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "order_number"], name="order_number_unique_per_tenant"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Order {self.order_number}"
+
+    @property
+    def restaurant(self):
+        return self.tenant
+
+    @property
+    def preparation_seconds(self) -> int | None:
+        """ready_at - preparing_at; where preparing was skipped, ready_at - confirmed_at."""
+        start = self.preparing_at or self.confirmed_at
+        if not (self.ready_at and start):
+            return None
+        return max(0, int((self.ready_at - start).total_seconds()))
+
+
+class OrderLine(TenantScopedModel):
+    """Snapshots the item name, unit price and chosen options at the time of ordering."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    menu_item = models.ForeignKey("menu.MenuItem", on_delete=models.SET_NULL, null=True, related_name="+")
+    name = models.CharField(max_length=200)
+    unit_price = _money()  # item price plus chosen options' deltas
+    quantity = models.PositiveSmallIntegerField()
+    options = models.JSONField(default=list)  # [{"id", "group", "name", "price_delta"}]
+    special_instructions = models.CharField(max_length=500, blank=True)
+    line_total = _money()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [tenant_index("order", name="orderline_tenant_order")]
+
+
+class OrderStatusChange(TenantScopedModel):
+    """Audit trail: one row per transition."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=OrderStatus.choices)
+    to_status = models.CharField(max_length=20, choices=OrderStatus.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [tenant_index("order", "at", name="statuschange_tenant_order")]
+
+
+class DailyOrderCounter(TenantScopedModel):
+    """Allocates readable order numbers per restaurant per local day."""
+
+    day = models.DateField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tenant", "day"], name="daily_counter_unique")]
+        indexes = [tenant_index("day", name="daily_counter_tenant_day")]
+
+
+class IdempotencyRecord(TenantScopedModel):
+    """Remembers an Idempotency-Key for 24 h so a repeated POST returns the same order."""
+
+    customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)  # sha256 of the canonical request body
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["customer", "key"], name="idempotency_unique_key")]
+        indexes = [tenant_index("created_at", name="idempotency_tenant_created")]
+
+
+class OutboxEvent(TenantScopedModel):
+    """Written in the same transaction as the order change; the relay publishes it to Kafka."""
+
+    event_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    event_type = models.CharField(max_length=40, choices=EventType.choices)
+    topic = models.CharField(max_length=100)
+    payload = models.JSONField()  # the full event envelope, validated against the schema
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            tenant_index("created_at", name="outbox_tenant_created"),
+            models.Index(fields=["id"], name="outbox_unpublished", condition=models.Q(published_at__isnull=True)),
+            models.Index(fields=["published_at"], name="outbox_published_at"),
+        ]

@@ -1,0 +1,79 @@
+import uuid
+import zoneinfo
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from foodsys.common.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
+from restaurants.hours import is_open_at
+
+
+class RestaurantQuerySet(models.QuerySet):
+    def active(self) -> "RestaurantQuerySet":
+        return self.filter(is_active=True)
+
+
+class Restaurant(models.Model):
+    """A restaurant is a tenant; `tenant_id` is its public, immutable UUID."""
+
+    tenant_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True, max_length=5000)
+    cuisines = models.JSONField(default=list, blank=True)
+    phone = models.CharField(max_length=32, blank=True)
+    email = models.EmailField(blank=True)
+    image_url = models.URLField(blank=True, max_length=500)
+
+    street = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True, db_index=True)
+    state = models.CharField(max_length=100, blank=True)
+    zip_code = models.CharField(max_length=20, blank=True)
+    lat = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    lng = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+
+    timezone = models.CharField(max_length=64, default="UTC")  # an IANA zone, validated on input
+    # {"monday": [{"open": "11:00", "close": "15:00"}, ...]}; null means open around the clock.
+    opening_hours = models.JSONField(null=True, blank=True)
+
+    delivery_fee = models.DecimalField(max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES,
+                                       default=0, validators=[MinValueValidator(0)])
+    minimum_order = models.DecimalField(max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES,
+                                        default=0, validators=[MinValueValidator(0)])
+    tax_rate = models.DecimalField(max_digits=5, decimal_places=4, default=0,
+                                   validators=[MinValueValidator(0), MaxValueValidator(1)])
+    currency = models.CharField(max_length=3, default="USD")
+    estimated_delivery_minutes = models.PositiveIntegerField(default=30, validators=[MaxValueValidator(600)])
+
+    is_active = models.BooleanField(default=True)
+    accepting_orders = models.BooleanField(default=True)
+    paused_until = models.DateTimeField(null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RestaurantQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["is_active", "city"], name="restaurant_active_city")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def tenant(self) -> "Restaurant":
+        return self
+
+    def is_paused(self, now=None) -> bool:
+        """Paused when not accepting orders, until `paused_until` passes (then it resumes by itself)."""
+        now = now or timezone.now()
+        if self.accepting_orders:
+            return False
+        return self.paused_until is None or self.paused_until > now
+
+    def is_open_at(self, when) -> bool:
+        return is_open_at(self.opening_hours, zoneinfo.ZoneInfo(self.timezone), when)
+
+    @property
+    def is_open_now(self) -> bool:
+        return self.is_open_at(timezone.now())
