@@ -84,11 +84,14 @@ fail_service() {
 
 check_port_var() {
   local name="$1" val="${!1}"
-  [[ "$val" =~ ^[0-9]+$ ]] && (( val > 0 && val < 65536 )) || die "$name must be a TCP port number, got '$val'"
+  if [[ ! "$val" =~ ^[0-9]+$ ]] || (( val < 1 || val > 65535 )); then
+    die "$name must be a TCP port number, got '$val'"
+  fi
 }
 
 # true if something accepts TCP connections on 127.0.0.1:PORT
 port_open() {
+  # shellcheck disable=SC2016  # $1 is expanded by the inner bash
   timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' _ "$1" 2>/dev/null
 }
 
@@ -151,7 +154,7 @@ stop_pid() {
     kill -s KILL "$pid" 2>/dev/null || true
     local c
     for c in $children; do
-      proc_alive "$c" && kill -s KILL "$c" 2>/dev/null || true
+      if proc_alive "$c"; then kill -s KILL "$c" 2>/dev/null || true; fi
     done
     waited=0
     while proc_alive "$pid" && (( waited < 100 )); do sleep 0.1; waited=$((waited + 1)); done
@@ -167,12 +170,16 @@ stop_pid() {
   log "$name stopped"
 }
 
-# serialize state-changing commands (several test runs may call `up` at once)
+# serialize state-changing commands (several test runs may call `up` at once).
+# The lock is fd 9; every daemon is started with `9>&-` so it does not inherit it.
 take_lock() {
   mkdir -p "$SVC"
   chmod 755 "$SVC"
   exec 9>"$SVC/.lock"
-  flock -w 600 9 || die "could not lock $SVC/.lock (another services.sh still running?)"
+  if ! flock -n 9; then
+    log "waiting for another services.sh run to finish (lock $SVC/.lock)"
+    flock -w 600 9 || die "could not lock $SVC/.lock within 600s (another services.sh still running?)"
+  fi
 }
 
 # run a command as the postgres OS user, from a directory it can read
@@ -316,7 +323,7 @@ start_pg() {
     port_open "$PG_PORT" && die "port 127.0.0.1:$PG_PORT is in use by a process this script did not start (set PG_PORT)"
     pg_prepare
     log "starting postgres on 127.0.0.1:$PG_PORT"
-    if ! as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t "$PG_READY_TIMEOUT" start >/dev/null 2>&1; then
+    if ! as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t "$PG_READY_TIMEOUT" start >/dev/null 2>&1 9>&-; then
       fail_service postgres "pg_ctl start failed" "$PG_LOG"
     fi
   fi
@@ -368,7 +375,7 @@ save ""
 appendonly no
 EOF
     log "starting redis on 127.0.0.1:$REDIS_PORT"
-    redis-server "$REDIS_CONF" >>"$REDIS_LOG" 2>&1 || fail_service redis "redis-server failed to start" "$REDIS_LOG"
+    redis-server "$REDIS_CONF" >>"$REDIS_LOG" 2>&1 9>&- || fail_service redis "redis-server failed to start" "$REDIS_LOG"
   fi
   local deadline=$((SECONDS + REDIS_READY_TIMEOUT))
   until redis_ping && redis_pid >/dev/null; do
@@ -449,7 +456,6 @@ kafka_format_storage() {
 }
 
 # launches the broker in the background (own session); does not wait
-KAFKA_LAUNCHED=0
 launch_kafka() {
   local pid
   if pid="$(kafka_pid)"; then
@@ -469,12 +475,12 @@ launch_kafka() {
   printf '\n==== %s starting kafka ====\n' "$(date -Is)" >> "$KAFKA_OUT"
   # setsid: own session, so the broker survives the caller's process group; the
   # inner shell writes its own pid and then execs java, so the pid file is java's.
+  # shellcheck disable=SC2016  # $$/$1/$@ belong to the inner bash
   setsid bash -c 'echo $$ > "$1"; shift; exec "$@"' _ "$KAFKA_PIDFILE" \
     "$JAVA" "${opts[@]}" -cp "$KAFKA_LIBS/*" kafka.Kafka "$KAFKA_PROPS" \
-    </dev/null >>"$KAFKA_OUT" 2>&1 &
+    </dev/null >>"$KAFKA_OUT" 2>&1 9>&- &
   local waited=0
   until [[ -s "$KAFKA_PIDFILE" ]] || (( waited > 50 )); do sleep 0.1; waited=$((waited + 1)); done
-  KAFKA_LAUNCHED=1
 }
 
 kafka_answers() {
