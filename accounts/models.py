@@ -21,6 +21,7 @@ class UserManager(BaseUserManager):
     def _create_user(self, email: str, password: str | None, **fields) -> "User":
         if not email:
             raise ValueError("An email address is required.")
+        fields["name"] = fields.get("name") or ""  # social-auth passes None when the provider has no name
         user = self.model(email=self.normalize_email(email).lower(), **fields)
         user.set_password(password)
         user.save(using=self._db)

@@ -8,15 +8,16 @@ from django.core.asgi import get_asgi_application  # noqa: E402
 
 django_asgi_app = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from foodsys.realtime.auth import RealtimeAuthMiddlewareStack  # noqa: E402
 from foodsys.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        # Origin check, then session cookie / bearer subprotocol / ticket auth, then the consumers.
+        "websocket": AllowedHostsOriginValidator(RealtimeAuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

@@ -1,3 +1,5 @@
 """WebSocket URL patterns of every app."""
 
-websocket_urlpatterns: list = []
+from orders.routing import websocket_urlpatterns as order_patterns
+
+websocket_urlpatterns: list = [*order_patterns]

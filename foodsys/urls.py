@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from foodsys import health
 from foodsys.api_router import router
+from foodsys.realtime.api.views import WsTicketView
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -11,13 +12,14 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/auth/ws-ticket/", WsTicketView.as_view(), name="ws-ticket"),
     path("api/auth/", include("accounts.api.urls")),
     path("api/", include("restaurants.api.urls")),
     path("api/", include("menu.api.urls")),
     path("api/", include("orders.api.urls")),
     path("api/", include("metrics.api.urls")),
     path("api/", include(router.urls)),
-    path("", include("social_django.urls", namespace="social")),
+    path("auth/", include("social_django.urls", namespace="social")),
     path("", include("accounts.urls")),
     path("", include("restaurants.urls")),
 ]

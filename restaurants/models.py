@@ -9,6 +9,15 @@ from foodsys.common.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 from restaurants.hours import is_open_at
 
 
+CUISINE_TAG_SEPARATOR = "|"
+
+
+def cuisine_tags_for(cuisines) -> str:
+    """'|italian|pizza|': a lower-cased text column, so a cuisine filter is a portable LIKE on any database."""
+    tags = sorted({str(c).strip().lower() for c in cuisines or [] if str(c).strip()})
+    return f"{CUISINE_TAG_SEPARATOR}{CUISINE_TAG_SEPARATOR.join(tags)}{CUISINE_TAG_SEPARATOR}" if tags else ""
+
+
 class RestaurantQuerySet(models.QuerySet):
     def active(self) -> "RestaurantQuerySet":
         return self.filter(is_active=True)
@@ -21,6 +30,7 @@ class Restaurant(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True, max_length=5000)
     cuisines = models.JSONField(default=list, blank=True)
+    cuisine_tags = models.CharField(max_length=1200, blank=True, default="", editable=False)
     phone = models.CharField(max_length=32, blank=True)
     email = models.EmailField(blank=True)
     image_url = models.URLField(blank=True, max_length=500)
@@ -59,6 +69,14 @@ class Restaurant(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        # A derived search column, kept in step wherever the row is saved (services, admin, factories).
+        self.cuisine_tags = cuisine_tags_for(self.cuisines)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "cuisines" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "cuisine_tags"}
+        super().save(*args, **kwargs)
 
     @property
     def tenant(self) -> "Restaurant":

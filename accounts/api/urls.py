@@ -1,3 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from accounts.api import views
+
+urlpatterns = [
+    path("register/", views.RegisterView.as_view(), name="auth-register"),
+    path("login/", views.LoginView.as_view(), name="auth-login"),
+    path("refresh/", views.RefreshView.as_view(), name="auth-refresh"),
+    path("logout/", views.LogoutView.as_view(), name="auth-logout"),
+    path("me/", views.MeView.as_view(), name="auth-me"),
+    path("google/", views.GoogleLoginView.as_view(), name="auth-google"),
+]

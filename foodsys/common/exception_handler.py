@@ -18,6 +18,8 @@ logger = logging.getLogger(__name__)
 
 
 def _first_message(detail: Any) -> str:
+    if isinstance(detail, dict) and "detail" in detail:  # e.g. simplejwt's {detail, code, messages}
+        return str(detail["detail"])
     if isinstance(detail, list) and detail:
         return _first_message(detail[0])
     if isinstance(detail, dict) and detail:
@@ -63,6 +65,8 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if isinstance(exc, exceptions.ValidationError):
         body = error_body(response.status_code, "validation_error", _first_message(detail), _fields(detail))
     else:
+        if isinstance(code, dict):
+            code = code.get("code") or code.get("detail")
         body = error_body(response.status_code, code if isinstance(code, str) else "error", _first_message(detail))
     response.data = body
     return response

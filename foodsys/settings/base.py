@@ -43,6 +43,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "social_django.middleware.SocialAuthExceptionMiddleware",  # Google sign-in failures -> login page + message
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "foodsys.tenancy.middleware.TenantMiddleware",
     "foodsys.common.middleware.ApiErrorMiddleware",
@@ -74,6 +75,7 @@ from foodsys.settings.parts.api import *  # noqa: E402,F403
 from foodsys.settings.parts.auth import *  # noqa: E402,F403
 from foodsys.settings.parts.cache import *  # noqa: E402,F403
 from foodsys.settings.parts.database import *  # noqa: E402,F403
+from foodsys.settings.parts.realtime import *  # noqa: E402,F403
 
 # Kafka: unset means events are handed to their handlers in-process after commit.
 KAFKA_BOOTSTRAP_SERVERS = optional("KAFKA_BOOTSTRAP_SERVERS")

@@ -2,6 +2,7 @@
 rate-limit keys. Nothing else formats a tenant id into a name.
 """
 
+import hashlib
 from uuid import UUID
 
 TenantId = UUID | str
@@ -36,6 +37,11 @@ def restaurant_list_cache_key(version: int, query_fingerprint: str) -> str:
     return f"public:restaurants:v{version}:{query_fingerprint}"
 
 
+def restaurant_tenant_map_key(restaurant_id: int) -> str:
+    """Public restaurant id -> its tenant UUID (immutable), so a detail/menu read can find its version."""
+    return f"public:restaurant:{int(restaurant_id)}:tenant"
+
+
 def metrics_key(tenant_id: TenantId, name: str) -> str:
     return f"tenant:{_tid(tenant_id)}:metrics:{name}"
 
@@ -47,6 +53,11 @@ def tenant_group(tenant_id: TenantId) -> str:
 
 def user_group(user_id: int) -> str:
     return f"user.{int(user_id)}"
+
+
+def ws_ticket_key(ticket: str) -> str:
+    """Cache key of a WebSocket ticket; hashed so the secret never appears as a key."""
+    return f"ws_ticket:{hashlib.sha256(ticket.encode()).hexdigest()}"
 
 
 # --- kafka -----------------------------------------------------------------------------------
@@ -62,3 +73,12 @@ def tenant_limit_key(tenant_id: TenantId) -> str:
 
 def order_limit_key(user_id: int) -> str:
     return f"order_limit:{int(user_id)}"
+
+
+def login_email_limit_key(email: str) -> str:
+    """Failed-login counter of one account; django-ratelimit hashes it, so no address reaches the cache."""
+    return f"login_email:{email.strip().lower()}"
+
+
+def api_user_limit_key(user_id: int) -> str:
+    return f"api_user_limit:{int(user_id)}"

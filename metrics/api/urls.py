@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from metrics.api import views
+
+urlpatterns = [
+    path("metrics/", views.MetricsView.as_view(), name="metrics"),
+    path("metrics/<uuid:tenant_id>/", views.TenantMetricsView.as_view(), name="metrics-tenant"),
+    path("metrics/<uuid:tenant_id>/orders-per-minute/", views.OrdersPerMinuteView.as_view(),
+         name="metrics-orders-per-minute"),
+]

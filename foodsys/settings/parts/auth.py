@@ -32,6 +32,7 @@ SOCIAL_AUTH_PIPELINE = (
     "social_core.pipeline.social_auth.auth_allowed",
     "social_core.pipeline.social_auth.social_user",
     "accounts.social_pipeline.require_verified_email",
+    "accounts.social_pipeline.refuse_inactive_account",
     "social_core.pipeline.social_auth.associate_by_email",
     "social_core.pipeline.user.create_user",
     "social_core.pipeline.social_auth.associate_user",
@@ -39,3 +40,8 @@ SOCIAL_AUTH_PIPELINE = (
     "social_core.pipeline.user.user_details",
 )
 SOCIAL_AUTH_USER_FIELDS = ["email", "name"]
+# Google's "fullname" fills User.name once; a name the user already has is kept.
+SOCIAL_AUTH_USER_FIELD_MAPPING = {"fullname": "name"}
+SOCIAL_AUTH_IMMUTABLE_USER_FIELDS = ["name"]
+# Browser-flow failures (consent declined, unverified email) go back to the login page with a message.
+SOCIAL_AUTH_LOGIN_ERROR_URL = "/accounts/login/"

@@ -1,0 +1,155 @@
+"""Versioned read-through caching of public catalog data, and its invalidation.
+
+Key design (every key is built in `foodsys.tenancy.keys`):
+- `tenant:{uuid}:version` is a per-tenant counter; detail and menu entries embed it
+  (`tenant:{uuid}:v{n}:restaurant`, `tenant:{uuid}:v{n}:menu:{id}`), so one `incr` retires
+  every catalog entry of the tenant, without KEYS/SCAN. Old entries expire by TTL.
+- `public:restaurants:version` does the same for the cross-tenant list pages
+  (`public:restaurants:v{n}:{fingerprint of the query}`).
+- Readers read the version *before* the database. A slow reader that loaded old rows can only
+  store them under the old version, which nobody reads after the bump.
+- A missing counter starts at the current time in microseconds, not at 0, so a counter lost to
+  eviction never lands on a version that still has entries.
+
+Values are JSON text (never pickled model instances). Cache errors (Redis down) are logged and
+the caller falls through to the database.
+"""
+
+import json
+import logging
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django_redis.exceptions import ConnectionInterrupted
+from redis.exceptions import RedisError
+
+from foodsys.tenancy import keys
+
+logger = logging.getLogger(__name__)
+
+CACHE_ERRORS: tuple[type[BaseException], ...] = (ConnectionInterrupted, RedisError, OSError)
+
+
+class CacheStats:
+    """In-process hit/miss counters per cache name (exported as metrics elsewhere)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.hits: dict[str, int] = defaultdict(int)
+        self.misses: dict[str, int] = defaultdict(int)
+        self.errors: dict[str, int] = defaultdict(int)
+
+    def record(self, name: str, *, hit: bool) -> None:
+        with self._lock:
+            (self.hits if hit else self.misses)[name] += 1
+
+    def record_error(self, name: str) -> None:
+        with self._lock:
+            self.errors[name] += 1
+
+    def snapshot(self) -> dict[str, dict[str, int]]:
+        with self._lock:
+            names = set(self.hits) | set(self.misses) | set(self.errors)
+            return {n: {"hits": self.hits[n], "misses": self.misses[n], "errors": self.errors[n]} for n in names}
+
+    def reset(self) -> None:
+        with self._lock:
+            self.hits.clear()
+            self.misses.clear()
+            self.errors.clear()
+
+
+cache_stats = CacheStats()
+
+
+def _warn(operation: str, key: str, exc: BaseException) -> None:
+    logger.warning("Cache %s of %s failed (%s: %s); using the database.", operation, key, type(exc).__name__, exc)
+
+
+def _fresh_version() -> int:
+    return time.time_ns() // 1000
+
+
+def current_version(version_key: str) -> int | None:
+    """The counter's value, creating it if missing; None when the cache is unreachable."""
+    try:
+        version = cache.get(version_key)
+        if version is None:
+            cache.add(version_key, _fresh_version(), timeout=None)
+            version = cache.get(version_key)
+    except CACHE_ERRORS as exc:
+        _warn("version read", version_key, exc)
+        return None
+    return int(version) if version is not None else None
+
+
+def bump_version(version_key: str) -> None:
+    try:
+        try:
+            cache.incr(version_key)
+        except ValueError:  # missing: start a new counter, unless a concurrent bump just did
+            if not cache.add(version_key, _fresh_version(), timeout=None):
+                cache.incr(version_key)
+    except CACHE_ERRORS as exc:
+        # Readers fall through while Redis is down; entries written before the outage can be served
+        # again once it is back, until their TTL ends.
+        _warn("version bump", version_key, exc)
+
+
+def get_or_compute(name: str, key: str | None, compute: Callable[[], Any], *,
+                   store_if: Callable[[Any], bool] = lambda data: True) -> Any:
+    """JSON-ready data for `key`, computed (and stored, when `store_if(data)`) on a miss.
+
+    `key=None` means the version could not be read: compute without caching (counted as an error).
+    """
+    if key is None:
+        cache_stats.record_error(name)
+    else:
+        try:
+            raw = cache.get(key)
+        except CACHE_ERRORS as exc:
+            _warn("get", key, exc)
+            cache_stats.record_error(name)
+            raw = None
+        if raw is not None:
+            cache_stats.record(name, hit=True)
+            return json.loads(raw)
+    cache_stats.record(name, hit=False)
+    text = json.dumps(compute(), cls=DjangoJSONEncoder)
+    data = json.loads(text)
+    if key is not None and store_if(data):
+        try:
+            cache.set(key, text, timeout=settings.CACHE_TTL_SECONDS)
+        except CACHE_ERRORS as exc:
+            _warn("set", key, exc)
+            cache_stats.record_error(name)
+    return data
+
+
+# --- catalog ---------------------------------------------------------------------------------
+def tenant_catalog_version(tenant_id) -> int | None:
+    return current_version(keys.tenant_version_key(tenant_id))
+
+
+def restaurant_list_version() -> int | None:
+    return current_version(keys.RESTAURANT_LIST_VERSION_KEY)
+
+
+def invalidate_catalog_on_commit(tenant_id, *, restaurant_changed: bool) -> None:
+    """Retire the tenant's cached detail and menu after the write commits; `restaurant_changed`
+    also retires the public list pages (menu writes don't appear in the list)."""
+    tenant_id = str(tenant_id)
+
+    def bump() -> None:
+        bump_version(keys.tenant_version_key(tenant_id))
+        if restaurant_changed:
+            bump_version(keys.RESTAURANT_LIST_VERSION_KEY)
+
+    transaction.on_commit(bump)

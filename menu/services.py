@@ -1,0 +1,211 @@
+"""Writes of the menu. Each runs in a transaction and retires the tenant's cached menu on commit."""
+
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from foodsys.common.cache import invalidate_catalog_on_commit
+from foodsys.common.exceptions import ApplicationError, ConflictError
+from menu.models import Category, MenuItem, Option, OptionGroup
+from restaurants.models import Restaurant
+
+CATEGORY_FIELDS = frozenset({"name", "position"})
+MENU_ITEM_FIELDS = frozenset({
+    "category", "name", "description", "price", "position", "image_url", "is_available", "is_vegetarian",
+    "is_vegan", "spicy_level", "preparation_time", "calories", "allergens",
+})
+OPTION_GROUP_FIELDS = frozenset({"name", "min_select", "max_select", "position"})
+OPTION_FIELDS = frozenset({"name", "price_delta", "is_available", "position"})
+MAX_ALLERGENS = 20
+
+
+def _invalid(field: str, message: str, *, code: str = "validation_error") -> ApplicationError:
+    return ApplicationError(f"{field}: {message}", code=code, fields={field: [message]})
+
+
+def _refuse_unknown(data: dict[str, Any], allowed: frozenset[str]) -> None:
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise ApplicationError(f"These fields cannot be changed: {', '.join(unknown)}.", code="validation_error",
+                               fields={field: ["Not updatable."] for field in unknown})
+
+
+def _apply(instance, data: dict[str, Any]) -> None:
+    for field, value in data.items():
+        setattr(instance, field, value)
+
+
+def _changed(tenant_id) -> None:
+    invalidate_catalog_on_commit(tenant_id, restaurant_changed=False)
+
+
+def _tenant_category(*, tenant_id, category_id: Any) -> Category:
+    """Another tenant's category is reported exactly like a missing one."""
+    category = Category.objects.for_tenant(tenant_id).filter(id=category_id).first()
+    if category is None:
+        raise _invalid("category", "Unknown category.", code="unknown_category")
+    return category
+
+
+def _clean_allergens(allergens: Any) -> list[str]:
+    if not isinstance(allergens, list) or len(allergens) > MAX_ALLERGENS:
+        raise _invalid("allergens", f"A list of at most {MAX_ALLERGENS} names is expected.")
+    if not all(isinstance(a, str) and a.strip() for a in allergens):
+        raise _invalid("allergens", "Each allergen is a non-empty name.")
+    return [a.strip() for a in allergens]
+
+
+# --- categories ------------------------------------------------------------------------------
+@transaction.atomic
+def category_create(*, tenant: Restaurant, name: str, position: int = 0) -> Category:
+    category = Category(tenant=tenant, name=name, position=position)
+    category.full_clean(exclude=["tenant"])
+    category.save()
+    _changed(tenant.tenant_id)
+    return category
+
+
+@transaction.atomic
+def category_update(*, category: Category, data: dict[str, Any]) -> Category:
+    _refuse_unknown(data, CATEGORY_FIELDS)
+    _apply(category, data)
+    category.full_clean(exclude=["tenant"])
+    category.save()
+    _changed(category.tenant_id)
+    return category
+
+
+@transaction.atomic
+def category_delete(*, category: Category) -> None:
+    """Refuses (409) while the category still has items: deleting a menu section by accident is costly."""
+    item_count = MenuItem.objects.for_tenant(category.tenant_id).filter(category=category).count()
+    if item_count:
+        raise ConflictError(f"Category '{category.name}' still has {item_count} item(s); move or delete them first.",
+                            code="category_not_empty", extra={"item_count": item_count})
+    tenant_id = category.tenant_id
+    category.delete()
+    _changed(tenant_id)
+
+
+# --- items -----------------------------------------------------------------------------------
+@transaction.atomic
+def menu_item_create(*, tenant: Restaurant, category: int, name: str, price: Decimal, description: str = "",
+                     position: int = 0, image_url: str = "", is_available: bool = True,
+                     is_vegetarian: bool = False, is_vegan: bool = False, spicy_level: int = 0,
+                     preparation_time: int = 15, calories: int | None = None,
+                     allergens: list[str] | None = None) -> MenuItem:
+    """`category` is a category id, which must belong to `tenant`."""
+    item = MenuItem(
+        tenant=tenant, category=_tenant_category(tenant_id=tenant.tenant_id, category_id=category), name=name,
+        price=price, description=description, position=position, image_url=image_url, is_available=is_available,
+        is_vegetarian=is_vegetarian, is_vegan=is_vegan, spicy_level=spicy_level,
+        preparation_time=preparation_time, calories=calories, allergens=_clean_allergens(allergens or []),
+    )
+    item.full_clean(exclude=["tenant", "category"])
+    item.save()
+    _changed(tenant.tenant_id)
+    return item
+
+
+@transaction.atomic
+def menu_item_update(*, item: MenuItem, data: dict[str, Any]) -> MenuItem:
+    """Applies the given fields; `category` (an id) must belong to the item's tenant."""
+    _refuse_unknown(data, MENU_ITEM_FIELDS)
+    data = dict(data)
+    if "category" in data:
+        data["category"] = _tenant_category(tenant_id=item.tenant_id, category_id=data["category"])
+    if "allergens" in data:
+        data["allergens"] = _clean_allergens(data["allergens"])
+    _apply(item, data)
+    item.full_clean(exclude=["tenant", "category"])
+    item.save()
+    _changed(item.tenant_id)
+    return item
+
+
+@transaction.atomic
+def menu_item_delete(*, item: MenuItem) -> None:
+    """Past order lines keep their snapshot (their menu_item link becomes null)."""
+    tenant_id = item.tenant_id
+    item.delete()
+    _changed(tenant_id)
+
+
+# --- option groups and options ---------------------------------------------------------------
+def _check_selection_bounds(group: OptionGroup, option_count: int) -> None:
+    if group.min_select > group.max_select:
+        raise _invalid("min_select", "min_select cannot exceed max_select.")
+    if group.min_select > option_count:
+        raise _invalid("min_select", f"min_select is {group.min_select} but the group has {option_count} option(s).")
+
+
+def _replace_options(group: OptionGroup, options: list[dict[str, Any]]) -> int:
+    """Makes the group's options exactly `options`: entries with an `id` update that option (it
+    must be in this group), entries without one are created, options not listed are deleted."""
+    existing = {option.id: option for option in Option.objects.for_tenant(group.tenant_id).filter(group=group)}
+    kept: set[int] = set()
+    for position, entry in enumerate(options):
+        entry = dict(entry)
+        option_id = entry.pop("id", None)
+        _refuse_unknown(entry, OPTION_FIELDS)
+        if option_id is not None:
+            if option_id not in existing or option_id in kept:
+                raise _invalid("options", f"Option {option_id} is not an option of this group.")
+            option = existing[option_id]
+        else:
+            option = Option(tenant_id=group.tenant_id, group=group)
+        entry.setdefault("position", position)
+        _apply(option, entry)
+        option.full_clean(exclude=["tenant", "group"])
+        option.save()
+        kept.add(option.id)
+    Option.objects.for_tenant(group.tenant_id).filter(group=group).exclude(id__in=kept).delete()
+    return len(options)
+
+
+@transaction.atomic
+def option_group_create(*, item: MenuItem, name: str, min_select: int = 0, max_select: int = 1, position: int = 0,
+                        options: list[dict[str, Any]] | None = None) -> OptionGroup:
+    group = OptionGroup(tenant_id=item.tenant_id, item=item, name=name, min_select=min_select,
+                        max_select=max_select, position=position)
+    _check_selection_bounds(group, len(options or []))
+    group.full_clean(exclude=["tenant", "item"])
+    group.save()
+    _replace_options(group, options or [])
+    _changed(item.tenant_id)
+    return group
+
+
+@transaction.atomic
+def option_group_update(*, group: OptionGroup, data: dict[str, Any],
+                        options: list[dict[str, Any]] | None = None) -> OptionGroup:
+    """`options=None` leaves the options alone; a list replaces them (see `_replace_options`)."""
+    _refuse_unknown(data, OPTION_GROUP_FIELDS)
+    _apply(group, data)
+    option_count = len(options) if options is not None else (
+        Option.objects.for_tenant(group.tenant_id).filter(group=group).count())
+    _check_selection_bounds(group, option_count)
+    group.full_clean(exclude=["tenant", "item"])
+    group.save()
+    if options is not None:
+        _replace_options(group, options)
+    _changed(group.tenant_id)
+    return group
+
+
+@transaction.atomic
+def option_group_delete(*, group: OptionGroup) -> None:
+    tenant_id = group.tenant_id
+    group.delete()
+    _changed(tenant_id)
+
+
+@transaction.atomic
+def option_update(*, option: Option, data: dict[str, Any]) -> Option:
+    _refuse_unknown(data, OPTION_FIELDS)
+    _apply(option, data)
+    option.full_clean(exclude=["tenant", "group"])
+    option.save()
+    _changed(option.tenant_id)
+    return option

@@ -1,0 +1,117 @@
+"""Live push of `metrics.update` to a tenant's channel group, coalesced per tenant.
+
+At most one push per tenant every `min_interval` seconds; a tenant that changed inside the interval
+is pushed once it ends (a trailing push), so the last state always goes out:
+- the Kafka consumer calls `flush_due()` on every loop tick and `flush_all()` on exit;
+- the in-process (embedded) pusher schedules the trailing push on a timer thread, except over the
+  in-memory channel layer, which is not thread-safe across event loops: there it pushes every
+  change at once (embedded volumes are tiny).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterable
+
+from asgiref.sync import async_to_sync
+from channels.layers import InMemoryChannelLayer, get_channel_layer
+from django.db import connections
+from django.utils import timezone
+
+from foodsys.events.schema import iso_utc
+from foodsys.tenancy.keys import tenant_group
+
+logger = logging.getLogger(__name__)
+
+MIN_INTERVAL_SECONDS = 0.5
+
+
+def metrics_update_message(snapshot: dict) -> dict:
+    return {"type": "metrics.update",
+            "payload": {"type": "metrics.update", "data": snapshot, "sent_at": iso_utc(timezone.now())}}
+
+
+def push_snapshot(tenant_id: str) -> None:
+    from metrics.selectors import metrics_snapshot
+
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(tenant_group(tenant_id), metrics_update_message(metrics_snapshot(
+            tenant_id=tenant_id)))
+    except Exception:
+        logger.warning("metrics.update push for tenant %s failed", tenant_id, exc_info=True)
+
+
+class MetricsPusher:
+    def __init__(self, *, min_interval: float = MIN_INTERVAL_SECONDS, use_timer: bool = False):
+        self.min_interval = min_interval
+        self.use_timer = use_timer
+        self._lock = threading.Lock()
+        self._last_sent: dict[str, float] = {}
+        self._pending: set[str] = set()
+        self._timers: dict[str, threading.Timer] = {}
+
+    def notify(self, tenant_ids: Iterable[str]) -> None:
+        now = time.monotonic()
+        due = []
+        with self._lock:
+            for tid in tenant_ids:
+                wait = self._last_sent.get(tid, float("-inf")) + self.min_interval - now
+                if wait <= 0:
+                    self._last_sent[tid] = now
+                    self._pending.discard(tid)
+                    due.append(tid)
+                else:
+                    self._pending.add(tid)
+                    if self.use_timer and tid not in self._timers:
+                        timer = threading.Timer(wait, self._trailing, args=(tid,))
+                        timer.daemon = True
+                        self._timers[tid] = timer
+                        timer.start()
+        for tid in due:
+            push_snapshot(tid)
+
+    def flush_due(self) -> None:
+        now = time.monotonic()
+        with self._lock:
+            due = [t for t in self._pending if self._last_sent.get(t, float("-inf")) + self.min_interval <= now]
+        self._send(due)
+
+    def flush_all(self) -> None:
+        with self._lock:
+            due = list(self._pending)
+        self._send(due)
+
+    def _send(self, tenant_ids: list[str]) -> None:
+        with self._lock:
+            for tid in tenant_ids:
+                self._pending.discard(tid)
+                self._last_sent[tid] = time.monotonic()
+        for tid in tenant_ids:
+            push_snapshot(tid)
+
+    def _trailing(self, tenant_id: str) -> None:
+        try:
+            with self._lock:
+                self._timers.pop(tenant_id, None)
+                pending = tenant_id in self._pending
+            if pending:
+                self._send([tenant_id])
+        finally:
+            connections.close_all()  # this timer thread's own connections only
+
+
+_process_pusher: MetricsPusher | None = None
+
+
+def process_pusher() -> MetricsPusher:
+    """The pusher of in-process (embedded) dispatch."""
+    global _process_pusher
+    if _process_pusher is None:
+        in_memory = isinstance(get_channel_layer(), InMemoryChannelLayer)
+        _process_pusher = MetricsPusher(min_interval=0 if in_memory else MIN_INTERVAL_SECONDS, use_timer=True)
+    return _process_pusher

@@ -1,0 +1,47 @@
+"""Consumes order-events into the live metrics. Logic: metrics/aggregator.py and metrics/handlers.py."""
+
+import logging
+import signal
+
+from django.core.management.base import BaseCommand, CommandError
+
+from foodsys.kafka.topics import ORDER_EVENTS
+from metrics.aggregator import DEFAULT_GROUP, MetricsAggregator
+
+logger = logging.getLogger(__name__)
+
+
+def _offsets(text: str) -> dict[tuple[str, int], int]:
+    """'0=12,1=40' -> {(order-events, 0): 12, (order-events, 1): 40}"""
+    try:
+        pairs = (item.split("=") for item in text.split(",") if item.strip())
+        return {(ORDER_EVENTS, int(p)): int(o) for p, o in pairs}
+    except ValueError:
+        raise CommandError("--initial-offsets takes partition=offset pairs, e.g. 0=12,1=40")
+
+
+class Command(BaseCommand):
+    help = "Aggregate order events from Kafka into per-tenant metrics; SIGTERM commits and exits."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--group", default=DEFAULT_GROUP, help="Consumer group id.")
+        parser.add_argument("--batch-size", type=int, default=500)
+        parser.add_argument("--max-messages", type=int, default=None, help="Exit after this many messages.")
+        parser.add_argument("--idle-exit-seconds", type=float, default=None,
+                            help="Exit after this long without messages.")
+        parser.add_argument("--initial-offsets", type=_offsets, default=None,
+                            help="Where partitions without a committed offset start (default: earliest).")
+        parser.add_argument("--session-timeout-ms", type=int, default=None)
+
+    def handle(self, *args, **opts):
+        if opts["batch_size"] < 1:
+            raise CommandError("--batch-size must be >= 1")
+        config = {"session.timeout.ms": opts["session_timeout_ms"]} if opts["session_timeout_ms"] else None
+        aggregator = MetricsAggregator(group_id=opts["group"], batch_size=opts["batch_size"],
+                                       max_messages=opts["max_messages"], idle_exit_seconds=opts["idle_exit_seconds"],
+                                       initial_offsets=opts["initial_offsets"], config=config)
+        signal.signal(signal.SIGTERM, lambda *_: aggregator.stop())
+        signal.signal(signal.SIGINT, lambda *_: aggregator.stop())
+        stats = aggregator.run()
+        self.stdout.write(f"consumed {stats.messages} messages in {stats.batches} batches "
+                          f"({stats.rate():.0f}/s), {stats.failures} failed attempts")

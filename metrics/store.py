@@ -1,0 +1,274 @@
+"""Where the per-tenant aggregates live, behind one interface with two backends:
+
+- `RedisMetricsStore` (REDIS_URL set): one Lua script per batch, so deduplication by event id and
+  the counter increments of an event happen atomically together.
+- `CacheMetricsStore` (embedded): the same rules in Python under a process lock, over the Django
+  cache (locmem). The lock is enough because locmem is itself per process.
+
+The store knows nothing about orders: handlers turn events into `EventDelta`s (named increments),
+the store applies them. All names become keys through `keys.metrics_key(tenant_id, name)`.
+
+Dedupe rules (both backends), per tenant `meta` hash {gen, cutoff, last_updated}:
+- an event whose `occurred_ts` is before `cutoff` is already reflected by a rebuild: skipped;
+- `seen:<event_id>` holds the generation it was applied in; it is skipped when that equals the
+  current generation. A rebuild bumps the generation and re-marks the events it reflects, so an
+  event applied before the rebuild but not reflected by it counts again exactly once.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.cache import cache
+
+from foodsys.tenancy.keys import metrics_key
+
+TOTALS = "totals"
+PREP_HIST = "prep_hist"
+META = "meta"
+PROFILE = "profile"
+PROFILE_TTL_SECONDS = 3600
+DEFAULT_DEDUPE_TTL_SECONDS = 8 * 24 * 3600  # outlives the outbox retention (7 days) and Kafka's
+
+
+def seen_name(event_id: str) -> str:
+    return f"seen:{event_id}"
+
+
+def dedupe_ttl() -> int:
+    return int(getattr(settings, "METRICS_DEDUPE_TTL_SECONDS", DEFAULT_DEDUPE_TTL_SECONDS))
+
+
+@dataclass(frozen=True)
+class EventDelta:
+    event_id: str
+    tenant_id: str
+    occurred_ts: float
+    hash_incr: tuple[tuple[str, str, int], ...] = ()  # (hash name, field, amount)
+    counter_incr: tuple[tuple[str, int, int], ...] = ()  # (counter name, amount, ttl seconds)
+
+
+@dataclass
+class RawMetrics:
+    totals: dict[str, int]
+    prep_hist: dict[str, int]
+    counters: dict[str, int]
+    last_updated: float | None
+
+
+@dataclass
+class RebuiltState:
+    totals: dict[str, int]
+    prep_hist: dict[str, int]
+    counters: dict[str, tuple[int, int]]  # name -> (value, ttl seconds)
+    clear_counters: list[str]  # counter names to delete first (the windows the rebuild covers)
+    reflected_event_ids: list[str]
+    cutoff_ts: float
+    profile: dict[str, str] = field(default_factory=dict)
+
+
+class MetricsStore(ABC):
+    @abstractmethod
+    def apply(self, deltas: Sequence[EventDelta]) -> list[bool]:
+        """Applies each not-yet-applied delta; returns, per delta, whether it was applied now."""
+
+    @abstractmethod
+    def read(self, tenant_id: str, *, counters: Sequence[str]) -> RawMetrics: ...
+
+    @abstractmethod
+    def replace(self, tenant_id: str, state: RebuiltState) -> None:
+        """Atomically swaps in rebuilt aggregates, bumping the dedupe generation."""
+
+    @abstractmethod
+    def get_profile(self, tenant_id: str) -> dict[str, str]: ...
+
+    @abstractmethod
+    def set_profile(self, tenant_id: str, profile: dict[str, str]) -> None: ...
+
+
+def get_store() -> MetricsStore:
+    return RedisMetricsStore() if settings.REDIS_URL else CacheMetricsStore()
+
+
+def _int(value) -> int:
+    return int(value) if value not in (None, b"", "") else 0
+
+
+# --- Redis ------------------------------------------------------------------------------------
+_APPLY_LUA = """
+local events = cjson.decode(ARGV[1])
+local now = ARGV[2]
+local out = {}
+for i, e in ipairs(events) do
+  local meta = redis.call('HMGET', e.meta, 'gen', 'cutoff')
+  local gen = tonumber(meta[1]) or 0
+  local cutoff = tonumber(meta[2]) or 0
+  local applied = 0
+  if tonumber(e.ts) >= cutoff then
+    local seen = redis.call('GET', e.seen)
+    if (not seen) or tonumber(seen) < gen then
+      redis.call('SET', e.seen, gen, 'EX', e.ttl)
+      for _, h in ipairs(e.h) do redis.call('HINCRBY', h[1], h[2], h[3]) end
+      for _, c in ipairs(e.c) do
+        redis.call('INCRBY', c[1], c[2])
+        redis.call('EXPIRE', c[1], c[3])
+      end
+      redis.call('HSET', e.meta, 'last_updated', now)
+      applied = 1
+    end
+  end
+  out[i] = applied
+end
+return out
+"""
+
+_REPLACE_LUA = """
+local a = cjson.decode(ARGV[1])
+local gen = redis.call('HINCRBY', a.meta, 'gen', 1)
+redis.call('HSET', a.meta, 'cutoff', a.cutoff, 'last_updated', a.now)
+redis.call('DEL', a.totals_key, a.hist_key)
+for f, v in pairs(a.totals) do redis.call('HSET', a.totals_key, f, v) end
+for f, v in pairs(a.hist) do redis.call('HSET', a.hist_key, f, v) end
+for _, k in ipairs(a.clear) do redis.call('DEL', k) end
+for _, c in ipairs(a.counters) do redis.call('SET', c[1], c[2], 'EX', c[3]) end
+for _, k in ipairs(a.seen) do redis.call('SET', k, gen, 'EX', a.ttl) end
+return gen
+"""
+
+
+class RedisMetricsStore(MetricsStore):
+    def __init__(self):
+        from django_redis import get_redis_connection
+
+        self.redis = get_redis_connection("default")
+        self._apply = self.redis.register_script(_APPLY_LUA)
+        self._replace = self.redis.register_script(_REPLACE_LUA)
+
+    def apply(self, deltas: Sequence[EventDelta]) -> list[bool]:
+        if not deltas:
+            return []
+        ttl = str(dedupe_ttl())
+        events = [{
+            "meta": metrics_key(d.tenant_id, META),
+            "seen": metrics_key(d.tenant_id, seen_name(d.event_id)),
+            "ts": repr(float(d.occurred_ts)),
+            "ttl": ttl,
+            "h": [[metrics_key(d.tenant_id, name), f, str(n)] for name, f, n in d.hash_incr],
+            "c": [[metrics_key(d.tenant_id, name), str(n), str(t)] for name, n, t in d.counter_incr],
+        } for d in deltas]
+        # Keys travel in ARGV: fine on a single Redis (not Redis Cluster), which is what we run.
+        flags = self._apply(keys=[], args=[json.dumps(events), repr(time.time())])
+        return [bool(f) for f in flags]
+
+    def read(self, tenant_id: str, *, counters: Sequence[str]) -> RawMetrics:
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.hgetall(metrics_key(tenant_id, TOTALS))
+        pipe.hgetall(metrics_key(tenant_id, PREP_HIST))
+        pipe.hget(metrics_key(tenant_id, META), "last_updated")
+        pipe.mget([metrics_key(tenant_id, name) for name in counters]) if counters else pipe.echo("")
+        totals, hist, last_updated, values = pipe.execute()
+        return RawMetrics(
+            totals={k.decode(): _int(v) for k, v in totals.items()},
+            prep_hist={k.decode(): _int(v) for k, v in hist.items()},
+            counters=dict(zip(counters, (_int(v) for v in values), strict=True)) if counters else {},
+            last_updated=float(last_updated) if last_updated else None,
+        )
+
+    def replace(self, tenant_id: str, state: RebuiltState) -> None:
+        args = {
+            "meta": metrics_key(tenant_id, META),
+            "cutoff": repr(float(state.cutoff_ts)),
+            "now": repr(time.time()),
+            "totals_key": metrics_key(tenant_id, TOTALS),
+            "hist_key": metrics_key(tenant_id, PREP_HIST),
+            "totals": {k: str(v) for k, v in state.totals.items()},
+            "hist": {k: str(v) for k, v in state.prep_hist.items()},
+            "clear": [metrics_key(tenant_id, name) for name in state.clear_counters],
+            "counters": [[metrics_key(tenant_id, name), str(v), str(ttl)] for name, (v, ttl) in state.counters.items()],
+            "seen": [metrics_key(tenant_id, seen_name(e)) for e in state.reflected_event_ids],
+            "ttl": str(dedupe_ttl()),
+        }
+        self._replace(keys=[], args=[json.dumps(args)])
+        if state.profile:
+            self.set_profile(tenant_id, state.profile)
+
+    def get_profile(self, tenant_id: str) -> dict[str, str]:
+        raw = self.redis.hgetall(metrics_key(tenant_id, PROFILE))
+        return {k.decode(): v.decode() for k, v in raw.items()}
+
+    def set_profile(self, tenant_id: str, profile: dict[str, str]) -> None:
+        key = metrics_key(tenant_id, PROFILE)
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.delete(key)
+        pipe.hset(key, mapping=profile)
+        pipe.expire(key, PROFILE_TTL_SECONDS)
+        pipe.execute()
+
+
+# --- Django cache (embedded) ------------------------------------------------------------------
+_cache_lock = threading.Lock()
+
+
+class CacheMetricsStore(MetricsStore):
+    def apply(self, deltas: Sequence[EventDelta]) -> list[bool]:
+        ttl = dedupe_ttl()
+        applied = []
+        with _cache_lock:
+            for d in deltas:
+                meta_key = metrics_key(d.tenant_id, META)
+                meta = cache.get(meta_key) or {}
+                seen_key = metrics_key(d.tenant_id, seen_name(d.event_id))
+                seen = cache.get(seen_key)
+                gen = meta.get("gen", 0)
+                if d.occurred_ts < meta.get("cutoff", 0) or (seen is not None and seen >= gen):
+                    applied.append(False)
+                    continue
+                cache.set(seen_key, gen, ttl)
+                for name, f, n in d.hash_incr:
+                    key = metrics_key(d.tenant_id, name)
+                    values = cache.get(key) or {}
+                    values[f] = values.get(f, 0) + n
+                    cache.set(key, values, None)
+                for name, n, counter_ttl in d.counter_incr:
+                    key = metrics_key(d.tenant_id, name)
+                    cache.set(key, (cache.get(key) or 0) + n, counter_ttl)
+                cache.set(meta_key, {**meta, "last_updated": time.time()}, None)
+                applied.append(True)
+        return applied
+
+    def read(self, tenant_id: str, *, counters: Sequence[str]) -> RawMetrics:
+        with _cache_lock:
+            values = cache.get_many([metrics_key(tenant_id, name) for name in counters])
+            return RawMetrics(
+                totals=dict(cache.get(metrics_key(tenant_id, TOTALS)) or {}),
+                prep_hist=dict(cache.get(metrics_key(tenant_id, PREP_HIST)) or {}),
+                counters={name: values.get(metrics_key(tenant_id, name), 0) for name in counters},
+                last_updated=(cache.get(metrics_key(tenant_id, META)) or {}).get("last_updated"),
+            )
+
+    def replace(self, tenant_id: str, state: RebuiltState) -> None:
+        ttl = dedupe_ttl()
+        with _cache_lock:
+            meta_key = metrics_key(tenant_id, META)
+            gen = (cache.get(meta_key) or {}).get("gen", 0) + 1
+            cache.set(meta_key, {"gen": gen, "cutoff": state.cutoff_ts, "last_updated": time.time()}, None)
+            cache.set(metrics_key(tenant_id, TOTALS), dict(state.totals), None)
+            cache.set(metrics_key(tenant_id, PREP_HIST), dict(state.prep_hist), None)
+            cache.delete_many([metrics_key(tenant_id, name) for name in state.clear_counters])
+            for name, (value, counter_ttl) in state.counters.items():
+                cache.set(metrics_key(tenant_id, name), value, counter_ttl)
+            cache.set_many({metrics_key(tenant_id, seen_name(e)): gen for e in state.reflected_event_ids}, ttl)
+        if state.profile:
+            self.set_profile(tenant_id, state.profile)
+
+    def get_profile(self, tenant_id: str) -> dict[str, str]:
+        return dict(cache.get(metrics_key(tenant_id, PROFILE)) or {})
+
+    def set_profile(self, tenant_id: str, profile: dict[str, str]) -> None:
+        cache.set(metrics_key(tenant_id, PROFILE), dict(profile), PROFILE_TTL_SECONDS)

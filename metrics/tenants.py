@@ -1,0 +1,82 @@
+"""A tenant's time zone and currency for the aggregator, which should not query the database per event.
+
+Looked up in the store (shared by every consumer, 1 h TTL), else the database (then stored), and
+memoised per process for a few minutes only: a restaurant changing its time zone is picked up
+within PROCESS_TTL_SECONDS plus the store's TTL.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import zoneinfo
+from dataclasses import dataclass
+
+from metrics.store import MetricsStore
+
+logger = logging.getLogger(__name__)
+
+PROCESS_TTL_SECONDS = 300
+_memo: dict[str, tuple[float, TenantProfile]] = {}
+_memo_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class TenantProfile:
+    timezone: str
+    currency: str
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        try:
+            return zoneinfo.ZoneInfo(self.timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo("UTC")
+
+    def as_dict(self) -> dict[str, str]:
+        return {"timezone": self.timezone, "currency": self.currency}
+
+
+FALLBACK = TenantProfile(timezone="UTC", currency="USD")
+
+
+def profile_from_db(tenant_id: str) -> TenantProfile | None:
+    from restaurants.models import Restaurant
+
+    row = Restaurant.objects.filter(tenant_id=tenant_id).values_list("timezone", "currency").first()
+    return TenantProfile(timezone=row[0], currency=row[1]) if row else None
+
+
+def tenant_profile(tenant_id: str, *, store: MetricsStore) -> TenantProfile:
+    tenant_id = str(tenant_id)
+    now = time.monotonic()
+    with _memo_lock:
+        hit = _memo.get(tenant_id)
+    if hit and hit[0] > now:
+        return hit[1]
+    stored = store.get_profile(tenant_id)
+    if stored.get("timezone") and stored.get("currency"):
+        profile = TenantProfile(timezone=stored["timezone"], currency=stored["currency"])
+    else:
+        try:
+            profile = profile_from_db(tenant_id)
+        except Exception:
+            logger.warning("could not load tenant %s from the database", tenant_id, exc_info=True)
+            profile = None
+        if profile is None:
+            logger.warning("unknown tenant %s; using UTC/USD for its metrics", tenant_id)
+            return FALLBACK  # not memoised: the next lookup tries again
+        store.set_profile(tenant_id, profile.as_dict())
+    with _memo_lock:
+        _memo[tenant_id] = (now + PROCESS_TTL_SECONDS, profile)
+    return profile
+
+
+def forget(tenant_id: str | None = None) -> None:
+    """Drops memoised profiles (all, or one tenant's), e.g. after a rebuild."""
+    with _memo_lock:
+        if tenant_id is None:
+            _memo.clear()
+        else:
+            _memo.pop(str(tenant_id), None)

@@ -1,0 +1,120 @@
+"""The order API: place, list, read, change status. Bodies come from orders.presenters."""
+
+from typing import Any
+
+from django.conf import settings
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from foodsys.common.api_ratelimit import RateLimitedAPIMixin
+from foodsys.common.exceptions import ApplicationError
+from foodsys.common.pagination import DefaultPagination
+from foodsys.common.ratelimit import check_rate
+from foodsys.tenancy import keys
+from orders import selectors, services
+from orders.api.serializers import OrderListQuerySerializer, OrderPlaceSerializer, OrderStatusInputSerializer
+from orders.presenters import order_detail, order_summary
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+MAX_IDEMPOTENCY_KEY_LENGTH = 255
+
+
+def flatten_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested errors as {"items[2].quantity": [...]} so clients see the field path."""
+    flat: dict[str, list[str]] = {}
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            if isinstance(key, int):
+                path = f"{prefix}[{key}]"
+            elif key == "non_field_errors":
+                path = prefix or key
+            else:
+                path = f"{prefix}.{key}" if prefix else str(key)
+            flat.update(flatten_errors(value, path))
+    elif isinstance(detail, list) and detail and all(isinstance(item, dict | list) for item in detail):
+        for index, value in enumerate(detail):
+            if value:
+                flat.update(flatten_errors(value, f"{prefix}[{index}]"))
+    elif isinstance(detail, list):
+        flat[prefix or "non_field_errors"] = [str(item) for item in detail]
+    else:
+        flat[prefix or "non_field_errors"] = [str(detail)]
+    return flat
+
+
+def validated(serializer: serializers.Serializer) -> dict[str, Any]:
+    if not serializer.is_valid():
+        fields = flatten_errors(serializer.errors)
+        path, messages = next(iter(fields.items()))
+        message = messages[0] if path == "non_field_errors" else f"{path}: {messages[0]}"
+        raise ApplicationError(message, code="validation_error", fields=fields)
+    return serializer.validated_data
+
+
+def _idempotency_key(request) -> str | None:
+    key = request.headers.get(IDEMPOTENCY_HEADER)
+    if key is None:
+        return None
+    key = key.strip()
+    if not key or len(key) > MAX_IDEMPOTENCY_KEY_LENGTH:
+        raise ApplicationError(f"{IDEMPOTENCY_HEADER} must be 1 to {MAX_IDEMPOTENCY_KEY_LENGTH} characters.",
+                               code="invalid_idempotency_key", fields={IDEMPOTENCY_HEADER: ["Invalid length."]})
+    return key
+
+
+def _detail_response(request, order_id, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    order, role = selectors.order_get(user=request.user, order_id=order_id)
+    body = order_detail(order, allowed_transitions=selectors.order_allowed_transitions(order=order, role=role))
+    return Response(body, status=status, headers=headers)
+
+
+class OrderViewSet(RateLimitedAPIMixin, viewsets.ViewSet):
+    permission_classes = [IsAuthenticated]
+    rate_limit_tenant = True
+    lookup_value_regex = "[^/]+"  # anything; a malformed id is a JSON 404 from the selector
+
+    def list(self, request):
+        query = validated(OrderListQuerySerializer(data=request.query_params))
+        filters = selectors.OrderFilters(
+            statuses=query.get("status", ()), created_after=query.get("created_after"),
+            created_before=query.get("created_before"), restaurant_id=query.get("restaurant"),
+            ordering=query["ordering"])
+        orders = selectors.order_list(user=request.user, tenant=request.tenant, filters=filters,
+                                      mine_only=query.get("scope") == "mine")
+        paginator = DefaultPagination()
+        page = paginator.paginate_queryset(orders, request, view=self)
+        return paginator.get_paginated_response([order_summary(order) for order in page])
+
+    def retrieve(self, request, pk=None):
+        return _detail_response(request, pk)
+
+    def create(self, request):
+        """Every attempt (valid or not, replays included) spends the customer's order_place budget:
+        simpler, and it also caps validation probing."""
+        check_rate(request, group="order_place", key=lambda group, req: keys.order_limit_key(req.user.id),
+                   rate=settings.RATE_LIMITS["order_place"])
+        idempotency_key = _idempotency_key(request)
+        data = validated(OrderPlaceSerializer(data=request.data))
+        placed = services.order_place(
+            customer=request.user,
+            restaurant_ref=data["restaurant"],
+            lines=[services.OrderLineInput(menu_item_id=item["menu_item"], quantity=item["quantity"],
+                                           option_ids=tuple(item["options"]),
+                                           special_instructions=item["special_instructions"])
+                   for item in data["items"]],
+            delivery_address=dict(data["delivery_address"]),
+            payment_method=data["payment_method"],
+            notes=data["notes"],
+            idempotency_key=idempotency_key,
+        )
+        headers = {"Idempotent-Replayed": "true"} if not placed.created else None
+        return _detail_response(request, placed.order.pk, status=201 if placed.created else 200, headers=headers)
+
+    @action(detail=True, methods=["post", "put", "patch"], url_path="status")
+    def change_status(self, request, pk=None):
+        data = validated(OrderStatusInputSerializer(data=request.data))
+        order = services.order_transition(order_id=pk, actor=request.user, to_status=data["status"],
+                                          reason=data["reason"])
+        return _detail_response(request, order.pk)

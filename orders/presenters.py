@@ -1,0 +1,121 @@
+"""JSON-safe dicts for orders: the API's list item / detail bodies and the realtime payloads.
+
+Money is a decimal string ("12.34") and times are ISO 8601 UTC ("...Z"), as everywhere in the API.
+`order_summary` reads `order.tenant`, `order.customer` and `order.lines`, so querysets feeding it
+use `select_related("tenant", "customer").prefetch_related("lines")` (orders.selectors does).
+"""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from foodsys.events.schema import iso_utc
+from orders import state_machine
+from orders.models import Order, OrderLine
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return iso_utc(moment) if moment else None
+
+
+def _money(amount: Decimal) -> str:
+    return f"{amount:.2f}"
+
+
+def customer_display_name(user) -> str:
+    return user.name or user.email
+
+
+def order_summary(order: Order) -> dict[str, Any]:
+    """The list item of GET /api/orders/ and the `data` of order.created/order.updated messages."""
+    restaurant = order.tenant
+    return {
+        "id": str(order.id),
+        "order_number": order.order_number,
+        "restaurant_id": restaurant.id,
+        "tenant_id": str(order.tenant_id),
+        "restaurant_name": restaurant.name,
+        "customer_id": order.customer_id,
+        "customer_name": customer_display_name(order.customer),
+        "status": order.status,
+        "payment_method": order.payment_method,
+        "payment_status": order.payment_status,
+        "total": _money(order.total),
+        "currency": order.currency,
+        "item_count": order.item_count,
+        "lines": [
+            {
+                "name": line.name,
+                "quantity": line.quantity,
+                "options": [option["name"] for option in line.options],
+                "special_instructions": line.special_instructions,
+            }
+            for line in order.lines.all()
+        ],
+        "notes": order.notes,
+        "created_at": _iso(order.created_at),
+        "updated_at": _iso(order.updated_at),
+        "estimated_ready_at": _iso(order.estimated_ready_at),
+        "next_statuses": state_machine.next_statuses(order.status, state_machine.RESTAURANT),
+    }
+
+
+def _line_detail(line: OrderLine) -> dict[str, Any]:
+    return {
+        "id": line.id,
+        "menu_item_id": line.menu_item_id,
+        "name": line.name,
+        "quantity": line.quantity,
+        "unit_price": _money(line.unit_price),
+        "options": line.options,
+        "special_instructions": line.special_instructions,
+        "line_total": _money(line.line_total),
+    }
+
+
+def order_detail(order: Order, *, allowed_transitions: list[str]) -> dict[str, Any]:
+    """The body of GET /api/orders/{id}/ (and of a placement or status change). Needs `lines` and
+    `status_changes` prefetched (orders.selectors.order_get does)."""
+    restaurant = order.tenant
+    return {
+        "id": str(order.id),
+        "order_number": order.order_number,
+        "restaurant": {"id": restaurant.id, "tenant_id": str(restaurant.tenant_id), "name": restaurant.name},
+        "customer_id": order.customer_id,
+        "customer_name": customer_display_name(order.customer),
+        "status": order.status,
+        "payment_method": order.payment_method,
+        "payment_status": order.payment_status,
+        "lines": [_line_detail(line) for line in order.lines.all()],
+        "subtotal": _money(order.subtotal),
+        "delivery_fee": _money(order.delivery_fee),
+        "tax": _money(order.tax),
+        "total": _money(order.total),
+        "currency": order.currency,
+        "item_count": order.item_count,
+        "delivery_address": order.delivery_address,
+        "notes": order.notes,
+        "estimated_ready_at": _iso(order.estimated_ready_at),
+        "estimated_delivery_at": _iso(order.estimated_delivery_at),
+        "created_at": _iso(order.created_at),
+        "updated_at": _iso(order.updated_at),
+        "confirmed_at": _iso(order.confirmed_at),
+        "preparing_at": _iso(order.preparing_at),
+        "ready_at": _iso(order.ready_at),
+        "out_for_delivery_at": _iso(order.out_for_delivery_at),
+        "delivered_at": _iso(order.delivered_at),
+        "cancelled_at": _iso(order.cancelled_at),
+        "cancel_reason": order.cancel_reason,
+        "preparation_seconds": order.preparation_seconds,
+        "allowed_transitions": allowed_transitions,
+        "status_history": [
+            {
+                "from_status": change.from_status,
+                "to_status": change.to_status,
+                "by_id": change.by_id,
+                "at": _iso(change.at),
+                "reason": change.reason,
+            }
+            for change in order.status_changes.all()
+        ],
+    }

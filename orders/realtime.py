@@ -1,0 +1,38 @@
+"""Live order updates for dashboards (tenant group) and the customer (user group), sent on commit."""
+
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+from django.utils import timezone
+
+from foodsys.events.schema import iso_utc
+from foodsys.tenancy import keys
+from orders.models import Order
+from orders.presenters import order_summary
+
+logger = logging.getLogger(__name__)
+
+MESSAGE_TYPES = ("order.created", "order.updated")
+
+
+def order_broadcast(*, order: Order, message_type: str) -> None:
+    """Snapshots the summary now (inside the transaction) and sends it once the transaction
+    commits; a rolled-back change is never announced. A channel-layer failure is logged only."""
+    if message_type not in MESSAGE_TYPES:
+        raise ValueError(f"Unknown order message type {message_type!r}.")
+    data = order_summary(order)
+    groups = [keys.tenant_group(order.tenant_id), keys.user_group(order.customer_id)]
+
+    def send() -> None:
+        message = {"type": message_type, "payload": {"type": message_type, "data": data,
+                                                      "sent_at": iso_utc(timezone.now())}}
+        try:
+            layer = get_channel_layer()
+            for group in groups:
+                async_to_sync(layer.group_send)(group, message)
+        except Exception:
+            logger.exception("Could not broadcast %s for order %s", message_type, order.id)
+
+    transaction.on_commit(send, robust=True)

@@ -1,0 +1,313 @@
+"""Order writes: placing an order and moving it through the state machine.
+
+Every write runs in one transaction together with its outbox event (orders.outbox) and its
+realtime broadcast (orders.realtime); both of those leave the process only after commit.
+"""
+
+import hashlib
+import json
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from foodsys.common.exceptions import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from foodsys.common.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS, quantize_money
+from foodsys.tenancy.resolution import is_admin
+from menu.models import MenuItem
+from orders import locks, selectors, state_machine
+from orders.enums import EventType, OrderStatus, PaymentStatus
+from orders.models import IdempotencyRecord, Order, OrderLine, OrderStatusChange
+from orders.numbering import order_number_allocate
+from orders.outbox import outbox_event_create
+from orders.realtime import order_broadcast
+from restaurants.models import Restaurant
+
+IDEMPOTENCY_TTL = timedelta(hours=24)
+MAX_LINES = 100
+MAX_QUANTITY = 50
+MAX_MONEY = Decimal(10) ** (MONEY_MAX_DIGITS - MONEY_DECIMAL_PLACES) - Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class OrderLineInput:
+    menu_item_id: int
+    quantity: int
+    option_ids: tuple[int, ...] = ()
+    special_instructions: str = ""
+
+
+@dataclass(frozen=True)
+class PlacedOrder:
+    order: Order
+    created: bool  # False: an Idempotency-Key replay returned the order placed earlier
+
+
+@dataclass(frozen=True)
+class _PricedLine:
+    item: MenuItem
+    quantity: int
+    unit_price: Decimal
+    options: list[dict[str, Any]]
+    special_instructions: str
+
+    @property
+    def line_total(self) -> Decimal:
+        return self.unit_price * self.quantity
+
+
+def _check_lines_shape(lines: list[OrderLineInput]) -> None:
+    """The API serializer refuses these first; the service keeps the rule for every other caller."""
+    if not 1 <= len(lines) <= MAX_LINES:
+        raise ApplicationError(f"items: an order has 1 to {MAX_LINES} lines.", code="validation_error",
+                               fields={"items": [f"Send 1 to {MAX_LINES} lines."]})
+    for index, line in enumerate(lines):
+        if isinstance(line.quantity, bool) or not isinstance(line.quantity, int) or not (
+                1 <= line.quantity <= MAX_QUANTITY):
+            raise ApplicationError(f"items[{index}].quantity: must be an integer from 1 to {MAX_QUANTITY}.",
+                                   code="validation_error",
+                                   fields={f"items[{index}].quantity": [f"Must be 1 to {MAX_QUANTITY}."]})
+
+
+def _restaurant_resolve(restaurant_ref: int | uuid.UUID) -> Restaurant:
+    lookup = {"tenant_id": restaurant_ref} if isinstance(restaurant_ref, uuid.UUID) else {"pk": restaurant_ref}
+    restaurant = Restaurant.objects.filter(**lookup).first()
+    if restaurant is None:
+        raise ApplicationError("No such restaurant.", code="restaurant_not_found",
+                               fields={"restaurant": ["No such restaurant."]})
+    return restaurant
+
+
+def _restaurant_check_accepting(restaurant: Restaurant, *, now) -> None:
+    if not restaurant.is_active:
+        raise ConflictError("This restaurant is not taking orders.", code="restaurant_inactive",
+                            fields={"restaurant": ["The restaurant is inactive."]})
+    if restaurant.is_paused(now):
+        until = f" until {restaurant.paused_until.isoformat()}" if restaurant.paused_until else ""
+        raise ConflictError(f"This restaurant has paused ordering{until}.", code="restaurant_paused",
+                            fields={"restaurant": ["The restaurant has paused ordering."]})
+    if not restaurant.is_open_at(now):
+        raise ConflictError("This restaurant is closed right now.", code="restaurant_closed",
+                            fields={"restaurant": ["The restaurant is closed right now."]})
+
+
+def _line_price(index: int, line: OrderLineInput, item: MenuItem | None, restaurant: Restaurant) -> _PricedLine:
+    path = f"items[{index}]"
+    if item is None or item.tenant_id != restaurant.tenant_id:
+        raise ApplicationError(f"{path}.menu_item: item {line.menu_item_id} is not on this restaurant's menu.",
+                               code="item_not_found", fields={f"{path}.menu_item": ["Not on this menu."]})
+    if not item.is_available:
+        raise ConflictError(f"{path}.menu_item: '{item.name}' is not available right now.",
+                            code="item_unavailable", fields={f"{path}.menu_item": ["Not available."]})
+    groups = list(item.option_groups.all())
+    options_by_id = {option.id: (group, option) for group in groups for option in group.options.all()}
+    chosen: list[dict[str, Any]] = []
+    per_group: dict[int, int] = {}
+    for option_id in line.option_ids:
+        if option_id not in options_by_id:
+            raise ApplicationError(f"{path}.options: option {option_id} does not belong to '{item.name}'.",
+                                   code="invalid_option", fields={f"{path}.options": [f"Unknown option {option_id}."]})
+        group, option = options_by_id[option_id]
+        if not option.is_available:
+            raise ConflictError(f"{path}.options: '{option.name}' is not available right now.",
+                                code="option_unavailable", fields={f"{path}.options": ["Not available."]})
+        per_group[group.id] = per_group.get(group.id, 0) + 1
+        chosen.append({"id": option.id, "group": group.name, "name": option.name,
+                       "price_delta": f"{option.price_delta:.2f}"})
+    for group in groups:
+        count = per_group.get(group.id, 0)
+        if count < group.min_select:
+            raise ApplicationError(f"{path}.options: choose at least {group.min_select} from '{group.name}'.",
+                                   code="option_group_min", fields={f"{path}.options": [
+                                       f"'{group.name}' needs at least {group.min_select}."]})
+        if count > group.max_select:
+            raise ApplicationError(f"{path}.options: choose at most {group.max_select} from '{group.name}'.",
+                                   code="option_group_max", fields={f"{path}.options": [
+                                       f"'{group.name}' allows at most {group.max_select}."]})
+    # A negative option delta can never make a line cost less than nothing.
+    unit_price = max(Decimal("0.00"), item.price + sum((Decimal(o["price_delta"]) for o in chosen), Decimal(0)))
+    return _PricedLine(item=item, quantity=line.quantity, unit_price=unit_price, options=chosen,
+                       special_instructions=line.special_instructions)
+
+
+def _lines_price(restaurant: Restaurant, lines: list[OrderLineInput]) -> list[_PricedLine]:
+    items = MenuItem.objects.filter(pk__in={line.menu_item_id for line in lines}).prefetch_related(
+        "option_groups__options")
+    items_by_id = {item.id: item for item in items}
+    return [_line_price(i, line, items_by_id.get(line.menu_item_id), restaurant) for i, line in enumerate(lines)]
+
+
+def _fingerprint(*, restaurant: Restaurant, lines: list[OrderLineInput], delivery_address: dict,
+                 payment_method: str, notes: str) -> str:
+    canonical = {
+        "restaurant": restaurant.pk,
+        "items": [{**asdict(line), "option_ids": sorted(line.option_ids)} for line in lines],
+        "delivery_address": delivery_address,
+        "payment_method": payment_method,
+        "notes": notes,
+    }
+    encoded = json.dumps(canonical, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def _idempotent_replay(*, customer: User, key: str, fingerprint: str, now) -> Order | None:
+    """The order an unexpired key already placed; 409 when it was placed for a different request."""
+    record = (IdempotencyRecord.objects.select_related("order")
+              .filter(customer=customer, key=key, created_at__gte=now - IDEMPOTENCY_TTL).first())
+    if record is None:
+        return None
+    if record.fingerprint != fingerprint:
+        raise ConflictError("This Idempotency-Key was already used for a different order request.",
+                            code="idempotency_key_reused", fields={"Idempotency-Key": ["Already used."]})
+    return record.order
+
+
+def _check_money_bounds(total: Decimal) -> None:
+    if total > MAX_MONEY:
+        raise ApplicationError("This order is too large to place.", code="order_too_large",
+                               fields={"items": ["The order total is too large."]})
+
+
+@transaction.atomic
+def _order_create(*, customer: User, restaurant: Restaurant, priced: list[_PricedLine], delivery_address: dict,
+                  payment_method: str, notes: str, idempotency_key: str | None, fingerprint: str, now) -> Order:
+    subtotal = sum((line.line_total for line in priced), Decimal("0.00"))
+    tax = quantize_money(subtotal * restaurant.tax_rate)
+    delivery_fee = restaurant.delivery_fee
+    total = subtotal + delivery_fee + tax
+    _check_money_bounds(total)
+    ready_at = now + timedelta(minutes=max(line.item.preparation_time for line in priced))
+    order = Order.objects.create(
+        tenant=restaurant,
+        order_number=order_number_allocate(restaurant=restaurant, at=now),
+        customer=customer,
+        status=OrderStatus.PENDING,
+        payment_method=payment_method,
+        payment_status=PaymentStatus.PENDING,
+        subtotal=subtotal,
+        delivery_fee=delivery_fee,
+        tax=tax,
+        total=total,
+        currency=restaurant.currency,
+        item_count=sum(line.quantity for line in priced),
+        delivery_address=delivery_address,
+        notes=notes,
+        estimated_ready_at=ready_at,
+        estimated_delivery_at=ready_at + timedelta(minutes=restaurant.estimated_delivery_minutes),
+    )
+    if idempotency_key:
+        # Expired keys may be reused; a racing twin fails on unique(customer, key) here.
+        IdempotencyRecord.objects.filter(customer=customer, key=idempotency_key,
+                                         created_at__lt=now - IDEMPOTENCY_TTL).delete()
+        IdempotencyRecord.objects.create(tenant=restaurant, customer=customer, key=idempotency_key,
+                                         fingerprint=fingerprint, order=order)
+    OrderLine.objects.bulk_create([
+        OrderLine(tenant=restaurant, order=order, menu_item=line.item, name=line.item.name,
+                  unit_price=line.unit_price, quantity=line.quantity, options=line.options,
+                  special_instructions=line.special_instructions, line_total=line.line_total)
+        for line in priced
+    ])
+    outbox_event_create(order=order, event_type=EventType.ORDER_CREATED, from_status=None)
+    order_broadcast(order=order, message_type="order.created")
+    return order
+
+
+def order_place(*, customer: User, restaurant_ref: int | uuid.UUID, lines: list[OrderLineInput],
+                delivery_address: dict, payment_method: str, notes: str = "",
+                idempotency_key: str | None = None) -> PlacedOrder:
+    """Places a pending order for `customer`, priced from the menu (client prices are never read).
+
+    - tax = subtotal x restaurant.tax_rate, rounded half-up to cents; the delivery fee is not taxed.
+      total = subtotal + delivery_fee + tax.
+    - payment_status starts `pending` for every payment method, card and online included: no
+      payment gateway is integrated, so nothing is ever charged or marked paid here.
+    - Idempotency-Key: an unexpired (24 h) key of the same customer returns the order it placed
+      (created=False) when the request fingerprint matches, else 409 `idempotency_key_reused`.
+      The key is looked up before the restaurant's opening state is checked, so a replay still
+      answers after the restaurant closes. Two racing requests with one key: the loser's
+      transaction fails on the unique key, rolls back entirely and returns the winner's order.
+    Raises ApplicationError (400), ConflictError (409) naming the offending field; writes nothing then.
+    """
+    now = timezone.now()
+    _check_lines_shape(lines)
+    restaurant = _restaurant_resolve(restaurant_ref)
+    fingerprint = _fingerprint(restaurant=restaurant, lines=lines, delivery_address=delivery_address,
+                               payment_method=payment_method, notes=notes)
+    if idempotency_key:
+        replayed = _idempotent_replay(customer=customer, key=idempotency_key, fingerprint=fingerprint, now=now)
+        if replayed is not None:
+            return PlacedOrder(order=replayed, created=False)
+
+    _restaurant_check_accepting(restaurant, now=now)
+    priced = _lines_price(restaurant, lines)
+    subtotal = sum((line.line_total for line in priced), Decimal("0.00"))
+    if subtotal < restaurant.minimum_order:
+        raise ApplicationError(
+            f"The minimum order at this restaurant is {restaurant.minimum_order:.2f} {restaurant.currency} "
+            f"(subtotal {subtotal:.2f}).", code="below_minimum_order",
+            fields={"items": [f"Subtotal is below the minimum order of {restaurant.minimum_order:.2f}."]},
+            extra={"minimum_order": f"{restaurant.minimum_order:.2f}", "subtotal": f"{subtotal:.2f}"})
+    try:
+        order = _order_create(customer=customer, restaurant=restaurant, priced=priced,
+                              delivery_address=delivery_address, payment_method=payment_method, notes=notes,
+                              idempotency_key=idempotency_key, fingerprint=fingerprint, now=now)
+    except IntegrityError:
+        replayed = idempotency_key and _idempotent_replay(customer=customer, key=idempotency_key,
+                                                          fingerprint=fingerprint, now=now)
+        if not replayed:
+            raise
+        return PlacedOrder(order=replayed, created=False)
+    return PlacedOrder(order=order, created=True)
+
+
+def order_transition(*, order_id, actor: User, to_status: str, reason: str = "") -> Order:
+    """Moves an order along the state machine (orders.state_machine) in one transaction: the
+    conditional status update, its timestamp, an OrderStatusChange audit row, the outbox event
+    `order_status_updated` and the `order.updated` broadcast. Of two racing transitions exactly one
+    wins; the other raises 409. Raises 404 for an order the actor may not see."""
+    reason = (reason or "").strip()
+    if to_status not in OrderStatus.values:
+        raise ApplicationError(f"Unknown status '{to_status}'.", code="invalid_status",
+                               fields={"status": [f"Choose one of {', '.join(OrderStatus.values)}."]})
+    if len(reason) > 500:
+        raise ApplicationError("The reason is too long.", code="invalid",
+                               fields={"reason": ["Ensure this field has no more than 500 characters."]})
+    with transaction.atomic():
+        order = (Order.objects.select_related("tenant", "customer")
+                 .filter(pk=selectors.parse_order_id(order_id)).first())
+        role = selectors.order_actor_role(order=order, user=actor) if order is not None else None
+        if role is None:
+            raise NotFoundError("No such order.", code="order_not_found")
+        from_status = order.status
+        state_machine.check_transition(from_status=from_status, to_status=to_status, role=role, reason=reason)
+        now = timezone.now()
+        changes: dict[str, Any] = {state_machine.TIMESTAMP_FIELDS[to_status]: now, "updated_at": now}
+        if to_status == OrderStatus.CANCELLED:
+            changes["cancel_reason"] = reason
+        if not locks.order_status_compare_and_set(order_id=order.pk, from_status=from_status,
+                                                  to_status=to_status, changes=changes):
+            current = Order.objects.values_list("status", flat=True).get(pk=order.pk)
+            raise state_machine.transition_conflict(current_status=current, to_status=to_status, role=role)
+        order.status = to_status
+        for name, value in changes.items():
+            setattr(order, name, value)
+        OrderStatusChange.objects.create(tenant_id=order.tenant_id, order=order, from_status=from_status,
+                                         to_status=to_status, by=actor, reason=reason)
+        outbox_event_create(order=order, event_type=EventType.ORDER_STATUS_UPDATED, from_status=from_status)
+        order_broadcast(order=order, message_type="order.updated")
+    return order
+
+
+def order_cancel_by_admin(*, order_id, admin: User, reason: str) -> Order:
+    """Platform-admin cancellation (Django admin action); a reason is always required."""
+    if not is_admin(admin):
+        raise PermissionDeniedError("Only platform admins may use this.", code="role_forbidden")
+    if not (reason or "").strip():
+        raise ApplicationError("A reason is required.", code="reason_required",
+                               fields={"reason": ["This field is required."]})
+    return order_transition(order_id=order_id, actor=admin, to_status=OrderStatus.CANCELLED, reason=reason)

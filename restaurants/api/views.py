@@ -1,0 +1,78 @@
+from rest_framework import permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from foodsys.common.api_ratelimit import RateLimitedAPIMixin, check_tenant_rate
+from foodsys.common.exceptions import NotFoundError
+from restaurants.api import public
+from restaurants.api.serializers import (
+    RestaurantInputSerializer,
+    RestaurantListQuerySerializer,
+    RestaurantOutputSerializer,
+)
+from restaurants.models import Restaurant
+from restaurants.selectors import restaurant_get, restaurant_get_for_owner
+from restaurants.services import restaurant_create, restaurant_deactivate, restaurant_update
+
+
+class RestaurantViewSet(RateLimitedAPIMixin, viewsets.GenericViewSet):
+    """Public catalog reads (cached) and owner management of a restaurant (the tenant)."""
+
+    lookup_value_regex = r"\d+"
+    serializer_class = RestaurantOutputSerializer
+
+    def get_queryset(self):
+        return Restaurant.objects.active().order_by("name", "id")
+
+    def get_permissions(self):
+        if self.action in ("list", "retrieve", "menu"):
+            return [permissions.AllowAny()]
+        return [permissions.IsAuthenticated()]
+
+    def list(self, request):
+        query = RestaurantListQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return Response(public.public_restaurant_page(request=request, paginator=self.paginator,
+                                                      filters=query.validated_data))
+
+    def retrieve(self, request, pk: str):
+        try:
+            return Response(public.public_restaurant_detail(restaurant_id=int(pk)))
+        except NotFoundError:  # an inactive restaurant is still visible to its members and admins
+            restaurant = restaurant_get(restaurant_id=int(pk), user=request.user)
+            return Response(RestaurantOutputSerializer(restaurant).data)
+
+    @action(detail=True, methods=["get"])
+    def menu(self, request, pk: str):
+        try:
+            return Response(public.public_menu(restaurant_id=int(pk)))
+        except NotFoundError:
+            restaurant = restaurant_get(restaurant_id=int(pk), user=request.user)
+            data = public.menu_data(restaurant)
+            public.with_live_flags(data["restaurant"])
+            return Response(data)
+
+    def create(self, request):
+        body = RestaurantInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        restaurant = restaurant_create(owner=request.user, **body.validated_data)
+        return Response(RestaurantOutputSerializer(restaurant).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, pk: str, partial: bool = False):
+        restaurant = self._owned(request, pk)
+        body = RestaurantInputSerializer(data=request.data, partial=partial)
+        body.is_valid(raise_exception=True)
+        restaurant = restaurant_update(restaurant=restaurant, data=body.validated_data)
+        return Response(RestaurantOutputSerializer(restaurant).data)
+
+    def partial_update(self, request, pk: str):
+        return self.update(request, pk, partial=True)
+
+    def destroy(self, request, pk: str):
+        restaurant_deactivate(restaurant=self._owned(request, pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _owned(self, request, pk: str) -> Restaurant:
+        restaurant = restaurant_get_for_owner(restaurant_id=int(pk), user=request.user)
+        check_tenant_rate(request, restaurant)
+        return restaurant

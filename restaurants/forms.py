@@ -1,0 +1,229 @@
+"""Forms of the management pages. They only parse input; the catalog services validate and write,
+and `add_service_error` puts a service's field errors next to the matching inputs."""
+
+import zoneinfo
+from decimal import Decimal
+
+from django import forms
+from django.forms import formset_factory
+from django.utils import timezone
+
+from foodsys.common.exceptions import ApplicationError
+from restaurants.hours import WEEKDAYS
+
+PERCENT = Decimal("100")
+
+
+class ServiceErrorsMixin:
+    """Maps ApplicationError.fields onto form fields (`field_aliases` renames service fields)."""
+
+    field_aliases: dict[str, str] = {}
+
+    def add_service_error(self, error: ApplicationError) -> None:
+        placed = False
+        for field, messages in error.fields.items():
+            target = self.field_aliases.get(field, field)
+            if target in self.fields:
+                for message in messages:
+                    self.add_error(target, message)
+                placed = True
+        if not placed:
+            self.add_error(None, error.message)
+
+
+def _intervals(text: str) -> list[dict[str, str]]:
+    """'11:00-15:00, 18:00-02:00' -> [{"open": "11:00", "close": "15:00"}, ...]"""
+    intervals = []
+    for part in filter(None, (chunk.strip() for chunk in text.split(","))):
+        opens, sep, closes = part.partition("-")
+        if not sep:
+            raise forms.ValidationError("Write intervals as HH:MM-HH:MM, separated by commas.")
+        intervals.append({"open": opens.strip(), "close": closes.strip()})
+    return intervals
+
+
+def _hours_text(intervals: list[dict[str, str]] | None) -> str:
+    return ", ".join(f"{i['open']}-{i['close']}" for i in intervals or [])
+
+
+class RestaurantCreateForm(ServiceErrorsMixin, forms.Form):
+    name = forms.CharField(max_length=200)
+    cuisines = forms.CharField(max_length=500, required=False, help_text="Comma-separated, e.g. italian, pizza")
+    street = forms.CharField(max_length=200, required=False)
+    city = forms.CharField(max_length=100)
+    state = forms.CharField(max_length=100, required=False)
+    zip_code = forms.CharField(max_length=20, required=False)
+    timezone = forms.CharField(max_length=64, initial="UTC", help_text="IANA zone, e.g. Europe/Berlin")
+    currency = forms.CharField(max_length=3, initial="USD")
+
+    def clean_cuisines(self) -> list[str]:
+        return [c.strip() for c in self.cleaned_data["cuisines"].split(",") if c.strip()]
+
+
+class RestaurantSettingsForm(ServiceErrorsMixin, forms.Form):
+    """Profile, fees, tax, pause switch and opening hours (one text field per weekday)."""
+
+    name = forms.CharField(max_length=200)
+    description = forms.CharField(max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    cuisines = forms.CharField(max_length=500, required=False, help_text="Comma-separated")
+    phone = forms.CharField(max_length=32, required=False)
+    email = forms.EmailField(required=False)
+    street = forms.CharField(max_length=200, required=False)
+    city = forms.CharField(max_length=100, required=False)
+    state = forms.CharField(max_length=100, required=False)
+    zip_code = forms.CharField(max_length=20, required=False)
+    timezone = forms.CharField(max_length=64, help_text="IANA zone, e.g. Europe/Berlin")
+    currency = forms.CharField(max_length=3)
+    delivery_fee = forms.DecimalField(max_digits=12, decimal_places=2, min_value=0)
+    minimum_order = forms.DecimalField(max_digits=12, decimal_places=2, min_value=0)
+    tax_percent = forms.DecimalField(label="Tax (%)", max_digits=6, decimal_places=2, min_value=0, max_value=100)
+    estimated_delivery_minutes = forms.IntegerField(min_value=0, max_value=600)
+    paused = forms.BooleanField(required=False, label="Pause new orders")
+    paused_until = forms.DateTimeField(required=False, label="Paused until",
+                                       widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                                       help_text="Empty: until you switch it back. Restaurant's local time.")
+    always_open = forms.BooleanField(required=False, label="Open around the clock (ignore the hours below)")
+
+    field_aliases = {"tax_rate": "tax_percent", "accepting_orders": "paused", "opening_hours": "always_open"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for day in WEEKDAYS:
+            self.fields[f"hours_{day}"] = forms.CharField(
+                label=day.capitalize(), required=False, max_length=200,
+                widget=forms.TextInput(attrs={"placeholder": "11:00-15:00, 18:00-23:00"}))
+
+    @property
+    def hours_fields(self):
+        return [self[f"hours_{day}"] for day in WEEKDAYS]
+
+    @property
+    def profile_fields(self):
+        names = ["name", "description", "cuisines", "phone", "email", "street", "city", "state", "zip_code",
+                 "timezone", "currency"]
+        return [self[name] for name in names]
+
+    @property
+    def money_fields(self):
+        return [self[name] for name in ("delivery_fee", "minimum_order", "tax_percent", "estimated_delivery_minutes")]
+
+    @classmethod
+    def initial_for(cls, restaurant) -> dict:
+        tz = zoneinfo.ZoneInfo(restaurant.timezone)
+        initial = {name: getattr(restaurant, name) for name in (
+            "name", "description", "phone", "email", "street", "city", "state", "zip_code", "timezone", "currency",
+            "delivery_fee", "minimum_order", "estimated_delivery_minutes")}
+        initial.update(
+            cuisines=", ".join(restaurant.cuisines or []),
+            tax_percent=(restaurant.tax_rate * PERCENT).normalize(),
+            paused=not restaurant.accepting_orders,
+            paused_until=(timezone.localtime(restaurant.paused_until, tz).replace(tzinfo=None)
+                          if restaurant.paused_until else None),
+            always_open=restaurant.opening_hours is None,
+        )
+        for day in WEEKDAYS:
+            initial[f"hours_{day}"] = _hours_text((restaurant.opening_hours or {}).get(day))
+        return initial
+
+    def clean(self):
+        cleaned = super().clean()
+        for day in WEEKDAYS:
+            try:
+                cleaned[f"intervals_{day}"] = _intervals(cleaned.get(f"hours_{day}") or "")
+            except forms.ValidationError as exc:
+                self.add_error(f"hours_{day}", exc)
+        return cleaned
+
+    def service_data(self) -> dict:
+        """The `restaurant_update` data; naive 'paused until' is read in the restaurant's zone."""
+        data = self.cleaned_data
+        update = {name: data[name] for name in (
+            "name", "description", "phone", "email", "street", "city", "state", "zip_code", "timezone",
+            "delivery_fee", "minimum_order", "estimated_delivery_minutes")}
+        update["currency"] = data["currency"].upper()
+        update["cuisines"] = [c.strip() for c in data["cuisines"].split(",") if c.strip()]
+        update["tax_rate"] = (data["tax_percent"] / PERCENT).quantize(Decimal("0.0001"))
+        update["accepting_orders"] = not data["paused"]
+        paused_until = data["paused_until"] if data["paused"] else None
+        if paused_until is not None and timezone.is_naive(paused_until):
+            try:
+                zone = zoneinfo.ZoneInfo(data["timezone"])
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                zone = timezone.get_current_timezone()
+            paused_until = timezone.make_aware(paused_until, zone)
+        update["paused_until"] = paused_until
+        update["opening_hours"] = None if data["always_open"] else {
+            day: data[f"intervals_{day}"] for day in WEEKDAYS}
+        return update
+
+
+class CategoryForm(ServiceErrorsMixin, forms.Form):
+    name = forms.CharField(max_length=120)
+
+
+class MenuItemForm(ServiceErrorsMixin, forms.Form):
+    category = forms.TypedChoiceField(coerce=int)
+    name = forms.CharField(max_length=200)
+    description = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    price = forms.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+    preparation_time = forms.IntegerField(min_value=0, max_value=600, initial=15, label="Preparation (minutes)")
+    is_available = forms.BooleanField(required=False, initial=True, label="Available")
+    is_vegetarian = forms.BooleanField(required=False, label="Vegetarian")
+    is_vegan = forms.BooleanField(required=False, label="Vegan")
+    spicy_level = forms.TypedChoiceField(coerce=int, choices=[(i, str(i)) for i in range(4)], initial=0)
+    allergens = forms.CharField(max_length=500, required=False, help_text="Comma-separated")
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [(c.pk, c.name) for c in categories]
+
+    @staticmethod
+    def initial_for(item) -> dict:
+        initial = {name: getattr(item, name) for name in (
+            "name", "description", "price", "preparation_time", "is_available", "is_vegetarian", "is_vegan",
+            "spicy_level")}
+        initial.update(category=item.category_id, allergens=", ".join(item.allergens or []))
+        return initial
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["allergens"] = [a.strip() for a in data["allergens"].split(",") if a.strip()]
+        return data
+
+
+class OptionGroupForm(ServiceErrorsMixin, forms.Form):
+    name = forms.CharField(max_length=120)
+    min_select = forms.IntegerField(min_value=0, max_value=50, initial=0, label="Choose at least")
+    max_select = forms.IntegerField(min_value=1, max_value=50, initial=1, label="Choose at most")
+
+
+class OptionForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    name = forms.CharField(max_length=120, required=False)
+    price_delta = forms.DecimalField(max_digits=12, decimal_places=2, required=False, initial=Decimal("0"),
+                                     label="Price +/-")
+    is_available = forms.BooleanField(required=False, initial=True, label="Available")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("id") and not cleaned.get("name"):
+            self.add_error("name", "An option needs a name (tick delete to remove it).")
+        return cleaned
+
+
+OptionFormSet = formset_factory(OptionForm, extra=3, can_delete=True, max_num=50, validate_max=True)
+
+
+def options_data(formset) -> list[dict]:
+    """The formset as `option_group_create/update(options=...)`: kept rows in order, blank rows skipped."""
+    options = []
+    for form in formset.forms:
+        data = form.cleaned_data
+        if not data or data.get("DELETE") or not data.get("name"):
+            continue
+        entry = {"name": data["name"], "price_delta": data.get("price_delta") or Decimal("0"),
+                 "is_available": data.get("is_available", False)}
+        if data.get("id"):
+            entry["id"] = data["id"]
+        options.append(entry)
+    return options

@@ -1,0 +1,1 @@
+"""Server-rendered pages: the owner dashboard, restaurant/menu management and the customer storefront."""
