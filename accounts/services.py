@@ -3,6 +3,7 @@
 import logging
 from dataclasses import dataclass
 
+import requests
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import update_last_login
@@ -144,6 +145,9 @@ def user_login_tokens(*, request: HttpRequest, email: str, password: str) -> tup
 
 
 # --- Google ------------------------------------------------------------------------------------
+GOOGLE_TOKENINFO_URL = "https://oauth2.googleapis.com/tokeninfo"
+
+
 def google_require_enabled() -> None:
     """Google sign-in is on when GOOGLE_OAUTH2_KEY and _SECRET are set; otherwise it reads as absent (404)."""
     if not settings.GOOGLE_OAUTH2_ENABLED:
@@ -165,8 +169,10 @@ def google_user_from_token(*, request: HttpRequest, access_token: str) -> User:
         logger.error("GOOGLE_OAUTH2 keys are set but %s is not in AUTHENTICATION_BACKENDS", GOOGLE_BACKEND)
         raise NotFoundError("Google sign-in is not configured.", code="not_configured")
     try:
-        with transaction.atomic():  # the pipeline's writes (user, association) land together or not at all
-            user = backend.do_auth(access_token)
+        user = None
+        if _google_token_is_ours(backend, access_token):
+            with transaction.atomic():  # the pipeline's writes (user, association) land together or not at all
+                user = backend.do_auth(access_token)
     except InactiveAccountError:
         raise _unauthorized("This account is disabled.", "no_active_account")
     except IntegrityError:  # two first sign-ins with one new email at once; the loser may simply retry
@@ -187,6 +193,17 @@ def google_user_from_token(*, request: HttpRequest, access_token: str) -> User:
     if not user.is_active:
         raise _unauthorized("This account is disabled.", "no_active_account")
     return user
+
+
+def _google_token_is_ours(backend, access_token: str) -> bool:
+    """Google's userinfo endpoint accepts a token minted for ANY app; tokeninfo tells whose it is.
+    Without this check, a hostile app holding a user's token could sign in as them here."""
+    allowed = {settings.SOCIAL_AUTH_GOOGLE_OAUTH2_KEY, *settings.GOOGLE_OAUTH2_EXTRA_CLIENT_IDS}
+    try:
+        info = backend.get_json(GOOGLE_TOKENINFO_URL, params={"access_token": access_token})
+    except requests.HTTPError:  # tokeninfo answers 400 for invalid or expired tokens
+        return False
+    return bool(info.get("aud") in allowed or info.get("azp") in allowed)
 
 
 def google_login_tokens(*, request: HttpRequest, access_token: str) -> tuple[User, TokenPair]:

@@ -43,7 +43,8 @@ class MenuItemAdminForm(forms.ModelForm):
 
     class Meta:
         model = MenuItem
-        fields = "__all__"
+        fields = ["tenant", "category", "name", "description", "price", "position", "image_url", "is_available",
+                  "is_vegetarian", "is_vegan", "spicy_level", "preparation_time", "calories", "allergens"]
 
     def clean(self):
         cleaned = super().clean()

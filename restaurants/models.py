@@ -8,7 +8,6 @@ from django.utils import timezone
 from foodsys.common.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 from restaurants.hours import is_open_at
 
-
 CUISINE_TAG_SEPARATOR = "|"
 
 

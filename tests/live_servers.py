@@ -117,7 +117,9 @@ def stop_server(server: LiveServer) -> None:
 
 @pytest.fixture
 def server_database(request, tmp_path) -> dict[str, str]:
-    """Environment entries that point a subprocess at a migrated database shared with the test."""
+    """Environment entries that point a subprocess at a migrated database shared with the test.
+    Tests using it carry `@pytest.mark.django_db(transaction=True)`, so pytest-django creates the
+    test database (it decides that from markers before any fixture runs)."""
     if settings.USING_POSTGRES:
         request.getfixturevalue("transactional_db")
         return {"DATABASE_URL": _postgres_url()}

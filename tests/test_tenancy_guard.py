@@ -12,6 +12,7 @@ import pytest
 from django.apps import apps
 from django.db import models
 from django.test import RequestFactory
+from django.test.utils import isolate_apps
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -99,15 +100,16 @@ def test_every_tenant_owned_model_has_a_non_null_indexed_tenant():
 
 
 def test_model_check_reports_a_model_without_tenant_or_index():
-    class Unscoped(models.Model):
-        restaurant = models.ForeignKey(Restaurant, on_delete=models.CASCADE)
+    with isolate_apps("menu"):  # a throwaway registry: the real one stays untouched
+        class Unscoped(models.Model):  # noqa: DJ008
+            restaurant = models.ForeignKey(Restaurant, on_delete=models.CASCADE)
 
-        class Meta:
-            app_label = "menu"
+            class Meta:
+                app_label = "menu"
 
-    class Unindexed(TenantScopedModel):
-        class Meta:
-            app_label = "menu"
+        class Unindexed(TenantScopedModel):  # noqa: DJ008
+            class Meta:
+                app_label = "menu"
 
     assert model_tenancy_problems(Unscoped) == ["menu.Unscoped has no `tenant` field"]
     assert any("index" in problem for problem in model_tenancy_problems(Unindexed))

@@ -11,7 +11,7 @@ from websockets.asyncio.client import connect
 
 from tests.live_servers import seeded, server_database, start_servers  # noqa: F401 - fixtures
 
-pytestmark = [pytest.mark.redis, pytest.mark.postgres]
+pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def _place_order(server, seed: dict) -> dict:

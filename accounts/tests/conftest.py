@@ -9,6 +9,8 @@ import requests
 
 GOOGLE_USERINFO_URL = "https://www.googleapis.com/oauth2/v3/userinfo"
 GOOGLE_TOKEN_URL = "https://accounts.google.com/o/oauth2/token"
+GOOGLE_TOKENINFO_URL = "https://oauth2.googleapis.com/tokeninfo"
+OUR_CLIENT_ID = "test-client-id.apps.googleusercontent.com"
 
 
 def _json_response(status: int, payload: dict, url: str) -> requests.Response:
@@ -26,10 +28,12 @@ class FakeGoogle:
     def __init__(self):
         self.profiles: dict[str, dict] = {}  # access token -> userinfo
         self.codes: dict[str, str] = {}  # authorization code -> access token
+        self.audiences: dict[str, str] = {}  # access token -> client id it was issued to
         self.calls: list[tuple[str, str]] = []
 
     def add_account(self, access_token: str, *, email: str, sub: str = "1001", name: str = "Grace Hopper",
-                    email_verified: bool = True, code: str | None = None) -> None:
+                    email_verified: bool = True, code: str | None = None, audience: str = OUR_CLIENT_ID) -> None:
+        self.audiences[access_token] = audience
         given, _, family = name.partition(" ")
         self.profiles[access_token] = {"sub": sub, "email": email, "email_verified": email_verified, "name": name,
                                        "given_name": given, "family_name": family}
@@ -44,6 +48,11 @@ class FakeGoogle:
                 return _json_response(401, {"error": "invalid_request", "error_description": "Invalid Credentials"},
                                       url)
             return _json_response(200, self.profiles[token], url)
+        if url == GOOGLE_TOKENINFO_URL:
+            token = (kwargs.get("params") or {}).get("access_token")
+            if token not in self.audiences:
+                return _json_response(400, {"error": "invalid_token"}, url)
+            return _json_response(200, {"aud": self.audiences[token], "azp": self.audiences[token]}, url)
         if url == GOOGLE_TOKEN_URL and method == "POST":
             token = self.codes.get((data or {}).get("code"))
             if token is None:
@@ -63,7 +72,7 @@ def fake_google(monkeypatch) -> FakeGoogle:
 def google_on(settings, fake_google) -> FakeGoogle:
     """Google sign-in as it is with GOOGLE_OAUTH2_KEY/SECRET set (settings are read once at start-up)."""
     settings.GOOGLE_OAUTH2_ENABLED = True
-    settings.SOCIAL_AUTH_GOOGLE_OAUTH2_KEY = "test-client-id.apps.googleusercontent.com"
+    settings.SOCIAL_AUTH_GOOGLE_OAUTH2_KEY = OUR_CLIENT_ID
     settings.SOCIAL_AUTH_GOOGLE_OAUTH2_SECRET = "test-client-secret"
     settings.AUTHENTICATION_BACKENDS = [
         "social_core.backends.google.GoogleOAuth2",

@@ -3,6 +3,6 @@
 from foodsys.settings.base import *  # noqa: F403
 
 DEBUG = False
-SECRET_KEY = "test-only-key-not-secret"  # noqa: S105
+SECRET_KEY = "test-only-key-not-secret-0123456789abcdef"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["*"]

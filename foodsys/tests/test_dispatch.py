@@ -12,6 +12,12 @@ from orders.tests.helpers import advance, place
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _embedded(settings):
+    """These are embedded-mode tests even in the services pass (then on the Redis store)."""
+    settings.KAFKA_BOOTSTRAP_SERVERS = ""
+
+
 def test_placing_and_moving_an_order_updates_the_live_metrics_after_commit(
         customer, owner, restaurant, menu_item, django_capture_on_commit_callbacks):
     # given / when

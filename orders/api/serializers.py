@@ -3,6 +3,7 @@
 import math
 import uuid
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from orders.enums import OrderStatus, PaymentMethod
@@ -31,6 +32,7 @@ class StrictNumberField(serializers.FloatField):
         return super().to_internal_value(data)
 
 
+@extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string", "format": "uuid"}]})
 class RestaurantRefField(serializers.Field):
     default_error_messages = {"invalid": "Send the restaurant's integer id or its tenant UUID."}
 

@@ -3,6 +3,8 @@
 from typing import Any
 
 from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -70,6 +72,15 @@ def _detail_response(request, order_id, status: int = 200, headers: dict[str, st
     return Response(body, status=status, headers=headers)
 
 
+@extend_schema_view(
+    list=extend_schema(operation_id="orders_list", parameters=[OrderListQuerySerializer], responses=OpenApiTypes.OBJECT,
+                       description="Paginated order summaries (orders.presenters.order_summary)."),
+    retrieve=extend_schema(responses=OpenApiTypes.OBJECT, description="orders.presenters.order_detail"),
+    create=extend_schema(request=OrderPlaceSerializer, responses={201: OpenApiTypes.OBJECT, 200: OpenApiTypes.OBJECT},
+                         parameters=[OpenApiParameter(IDEMPOTENCY_HEADER, OpenApiTypes.STR, OpenApiParameter.HEADER)]),
+    change_status=extend_schema(request=OrderStatusInputSerializer, responses=OpenApiTypes.OBJECT,
+                                description="Move the order along its state machine; POST, PUT and PATCH alike."),
+)
 class OrderViewSet(RateLimitedAPIMixin, viewsets.ViewSet):
     permission_classes = [IsAuthenticated]
     rate_limit_tenant = True

@@ -58,7 +58,18 @@ def test_google_rejects_an_invalid_token(google_on):
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "google_token_rejected"
     assert not User.objects.exists()
-    assert google_on.calls == [("GET", "https://www.googleapis.com/oauth2/v3/userinfo")]
+    assert google_on.calls == [("GET", "https://oauth2.googleapis.com/tokeninfo")]
+
+
+@pytest.mark.django_db
+def test_google_rejects_a_token_issued_to_another_app(google_on):
+    google_on.add_account("tok-foreign", email="grace@example.com", audience="other-app.apps.googleusercontent.com")
+
+    response = _google_login("tok-foreign")
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "google_token_rejected"
+    assert not User.objects.exists()
 
 
 @pytest.mark.django_db

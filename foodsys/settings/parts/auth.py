@@ -15,6 +15,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 SOCIAL_AUTH_GOOGLE_OAUTH2_KEY = optional("GOOGLE_OAUTH2_KEY")
 SOCIAL_AUTH_GOOGLE_OAUTH2_SECRET = optional("GOOGLE_OAUTH2_SECRET")
+# Client ids of our own mobile apps whose Google access tokens POST /api/auth/google/ also accepts.
+GOOGLE_OAUTH2_EXTRA_CLIENT_IDS = [c for c in optional("GOOGLE_OAUTH2_EXTRA_CLIENT_IDS").split(",") if c]
 GOOGLE_OAUTH2_ENABLED = bool(SOCIAL_AUTH_GOOGLE_OAUTH2_KEY and SOCIAL_AUTH_GOOGLE_OAUTH2_SECRET)
 
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
