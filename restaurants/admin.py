@@ -27,6 +27,9 @@ class RestaurantAdmin(admin.ModelAdmin):
     ordering = ("name",)
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # restaurants are deactivated (is_active), never deleted: their orders stay
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         invalidate_catalog_on_commit(obj.tenant_id, restaurant_changed=True)

@@ -74,6 +74,7 @@ class BatchConsumerRunner:
         self._config = consumer_config(bootstrap, group_id, **(config or {}))
         self._stop = threading.Event()
         self._uncommitted: dict[PartitionKey, int] = {}  # next offset to commit, per partition
+        self.processed: dict[PartitionKey, int] = {}  # next offset after the last handled message
         self._consumer: Consumer | None = None
 
     def stop(self) -> None:
@@ -128,6 +129,7 @@ class BatchConsumerRunner:
                     for m in messages:
                         key = (m.topic(), m.partition())
                         self._uncommitted[key] = max(self._uncommitted.get(key, 0), m.offset() + 1)
+                        self.processed[key] = max(self.processed.get(key, 0), m.offset() + 1)
                     self._commit()
                 if self.on_tick is not None:
                     self.on_tick()

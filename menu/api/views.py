@@ -9,6 +9,7 @@ ones are deleted). `/api/menu/options/{id}/` exists for single-option changes, e
 switching one option off.
 """
 
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.response import Response
 
@@ -16,7 +17,7 @@ from foodsys.common.api_ratelimit import RateLimitedAPIMixin
 from foodsys.common.exceptions import NotFoundError, PermissionDeniedError
 from foodsys.tenancy.resolution import is_admin, require_tenant
 from menu.api import serializers as s
-from menu.models import MenuItem
+from menu.models import Category, MenuItem, Option, OptionGroup
 from menu.selectors import category_list, menu_item_list, option_group_list, option_list
 from menu.services import (
     category_create,
@@ -32,6 +33,18 @@ from menu.services import (
 )
 
 MANAGER_ROLES = ("owner", "staff", "admin")
+
+
+def _documented(body, output):
+    """OpenAPI: the input serializer of the writes and the output serializer of every action."""
+    write = extend_schema(request=body, responses=output)
+    schemas = {"create": extend_schema(request=body, responses={201: output}), "update": write,
+               "partial_update": write}
+
+    def decorate(view_class):
+        return extend_schema_view(**{name: schema for name, schema in schemas.items()
+                                     if hasattr(view_class, name)})(view_class)
+    return decorate
 
 
 def management_tenant(request):
@@ -72,8 +85,10 @@ class MenuManagementViewSet(RateLimitedAPIMixin, viewsets.GenericViewSet):
         return body.validated_data
 
 
+@_documented(s.CategoryInputSerializer, s.CategoryOutputSerializer)
 class CategoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, MenuManagementViewSet):
     serializer_class = s.CategoryOutputSerializer
+    queryset = Category.objects.none()  # for the schema generator only; get_queryset() scopes
 
     def get_queryset(self):
         return category_list(tenant=self.get_tenant())
@@ -95,8 +110,10 @@ class CategoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, MenuMana
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@_documented(s.MenuItemInputSerializer, s.MenuItemOutputSerializer)
 class MenuItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, MenuManagementViewSet):
     serializer_class = s.MenuItemOutputSerializer
+    queryset = MenuItem.objects.none()  # for the schema generator only; get_queryset() scopes
     staff_patchable_fields = frozenset({"is_available"})
 
     def get_queryset(self):
@@ -125,10 +142,12 @@ class MenuItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, MenuMana
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@_documented(s.OptionGroupInputSerializer, s.OptionGroupOutputSerializer)
 class OptionGroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, MenuManagementViewSet):
     """/api/menu/items/{item_id}/option-groups/: the option groups of one item, with options."""
 
     serializer_class = s.OptionGroupOutputSerializer
+    queryset = OptionGroup.objects.none()  # for the schema generator only; get_queryset() scopes
 
     def get_queryset(self):
         return option_group_list(tenant=self.get_tenant(), item_id=int(self.kwargs["item_id"]))
@@ -163,10 +182,12 @@ class OptionGroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, MenuM
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@_documented(s.OptionPatchSerializer, s.OptionOutputSerializer)
 class OptionViewSet(mixins.RetrieveModelMixin, MenuManagementViewSet):
     """/api/menu/options/{id}/: read or change one option (staff: is_available only)."""
 
     serializer_class = s.OptionOutputSerializer
+    queryset = Option.objects.none()  # for the schema generator only; get_queryset() scopes
     staff_patchable_fields = frozenset({"is_available"})
 
     def get_queryset(self):

@@ -1,3 +1,5 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -15,6 +17,13 @@ from restaurants.selectors import restaurant_get, restaurant_get_for_owner
 from restaurants.services import restaurant_create, restaurant_deactivate, restaurant_update
 
 
+@extend_schema_view(
+    list=extend_schema(parameters=[RestaurantListQuerySerializer], responses=RestaurantOutputSerializer(many=True)),
+    create=extend_schema(request=RestaurantInputSerializer, responses={201: RestaurantOutputSerializer}),
+    update=extend_schema(request=RestaurantInputSerializer, responses=RestaurantOutputSerializer),
+    partial_update=extend_schema(request=RestaurantInputSerializer, responses=RestaurantOutputSerializer),
+    menu=extend_schema(responses=OpenApiTypes.OBJECT, description="Categories with items, option groups, options."),
+)
 class RestaurantViewSet(RateLimitedAPIMixin, viewsets.GenericViewSet):
     """Public catalog reads (cached) and owner management of a restaurant (the tenant)."""
 

@@ -283,7 +283,7 @@ def test_admin_manages_any_tenant_it_names(admin_user, menu_item, restaurant):
     without_header = bearer_client(admin_user).get(ITEMS)
     with_header = bearer_client(admin_user, restaurant).patch(item_url(menu_item), {"price": "12.00"}, format="json")
 
-    assert without_header.status_code == 400
+    assert without_header.status_code == 400 and without_header.json()["error"]["code"] == "tenant_required"
     assert with_header.status_code == 200 and with_header.json()["price"] == "12.00"
 
 

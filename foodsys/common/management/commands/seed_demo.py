@@ -67,7 +67,8 @@ class Command(BaseCommand):
                 self._menu(restaurant, spec["menu"])
         Membership.objects.get_or_create(user=users["staff@demo.foodsys.dev"], tenant=restaurants[0],
                                          defaults={"role": "staff"})
-        placed = self._orders(restaurants[0], [users["alice@demo.foodsys.dev"], users["bob@demo.foodsys.dev"]])
+        customers = [users["alice@demo.foodsys.dev"], users["bob@demo.foodsys.dev"]]
+        placed = sum(self._orders(restaurant, customers) for restaurant in restaurants)
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {len(restaurants)} restaurants, {len(users)} users, {placed} new orders."))
 
