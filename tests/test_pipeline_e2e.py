@@ -24,8 +24,7 @@ def test_orders_placed_over_http_show_up_exactly_once_in_the_metrics_api(custome
         assert response.status_code == 200, response.json()
 
     # when
-    import time; time.sleep(2); print("FASTPATH published", OutboxEvent.objects.filter(published_at__isnull=False).count(), OutboxEvent.objects.count())
-    print("RELAY", relay_until_published([restaurant.tenant_id]))
+    relay_until_published([restaurant.tenant_id])
     consume_until_caught_up(start=start)
 
     # then

@@ -98,8 +98,8 @@ class CategoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, MenuMana
         return Response(s.CategoryOutputSerializer(category).data, status=status.HTTP_201_CREATED)
 
     def update(self, request, pk: str, partial: bool = False):
-        data = self._input(s.CategoryInputSerializer, partial=partial)
-        category = category_update(category=self.get_object(), data=data)
+        category = self.get_object()
+        category = category_update(category=category, data=self._input(s.CategoryInputSerializer, partial=partial))
         return Response(s.CategoryOutputSerializer(category).data)
 
     def partial_update(self, request, pk: str):

@@ -98,3 +98,29 @@ def wait_for(predicate, *, timeout: float, interval: float = 0.1) -> bool:
             return True
         time.sleep(interval)
     return predicate()
+
+
+def produce(values: list[tuple[bytes | None, bytes | None]], topic: str = ORDER_EVENTS) -> None:
+    """Produces (key, value) pairs to the real broker and waits until every one is confirmed."""
+    from foodsys.kafka.producer import ConfirmingProducer, OutgoingMessage
+
+    producer = ConfirmingProducer(settings.KAFKA_BOOTSTRAP_SERVERS)
+    try:
+        results = producer.send([OutgoingMessage(topic=topic, key=key, value=value, ref=i)
+                                 for i, (key, value) in enumerate(values)], timeout=60)
+    finally:
+        producer.close()
+    failed = {ref: error for ref, error in results.items() if error}
+    assert not failed, f"{len(failed)} messages not delivered, e.g. {next(iter(failed.values()))}"
+
+
+def committed_offsets(group: str, start: dict[PartitionKey, int]) -> dict[PartitionKey, int]:
+    from confluent_kafka import Consumer, TopicPartition
+
+    probe = Consumer({"bootstrap.servers": settings.KAFKA_BOOTSTRAP_SERVERS, "group.id": group,
+                      "enable.auto.commit": False})
+    try:
+        committed = probe.committed([TopicPartition(t, p) for t, p in start], timeout=10)
+        return {(tp.topic, tp.partition): tp.offset for tp in committed}
+    finally:
+        probe.close()

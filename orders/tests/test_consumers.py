@@ -10,6 +10,8 @@ from accounts.models import Membership
 from foodsys.realtime.testing import close_code_of, run_async, session_cookie_header, ws_communicator
 from foodsys.realtime.tickets import ws_ticket_issue
 from foodsys.tenancy import keys
+from foodsys.testing.fixtures import bearer_client
+from orders.tests.helpers import order_payload, place
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,6 +28,13 @@ async def _group_send(group: str, message_type: str, **data) -> dict:
     payload = _payload(message_type, **data)
     await get_channel_layer().group_send(group, {"type": message_type, "payload": payload})
     return payload
+
+
+async def _next_of_type(communicator, message_type: str) -> dict:
+    while True:
+        message = await communicator.receive_json_from(timeout=5)
+        if message["type"] == message_type:
+            return message
 
 
 def _tenant_path(restaurant) -> str:
@@ -220,3 +229,47 @@ async def test_a_member_stays_connected_across_rechecks(settings, restaurant, ow
     # then
     assert await communicator.receive_json_from() == sent
     await communicator.disconnect()
+
+
+# --- real orders over HTTP ---------------------------------------------------------------------------
+@run_async
+async def test_a_member_receives_order_created_when_an_order_is_placed_over_http(restaurant, owner, menu_item,
+                                                                                 customer):
+    # given
+    dashboard = ws_communicator(_tenant_path(restaurant), subprotocols=["bearer", _access(owner)])
+    tracking = ws_communicator("/ws/orders/", subprotocols=["bearer", _access(customer)])
+    await dashboard.connect()
+    await tracking.connect()
+    # when
+    customer_api = await sync_to_async(bearer_client)(customer)
+    response = await sync_to_async(customer_api.post)(
+        "/api/orders/", order_payload(restaurant, (menu_item, 2)), format="json")
+    # then: the tenant and the customer both hear of it (metrics.update may come too)
+    assert response.status_code == 201
+    created = await _next_of_type(dashboard, "order.created")
+    assert created["data"]["id"] == response.json()["id"]
+    assert created["data"]["status"] == "pending"
+    assert (await _next_of_type(tracking, "order.created"))["data"]["id"] == response.json()["id"]
+    await dashboard.disconnect()
+    await tracking.disconnect()
+
+
+@run_async
+async def test_a_customer_hears_status_changes_of_their_order_only(restaurant, owner, menu_item, customer,
+                                                                   django_user_model):
+    # given: two customers with one order each
+    other = await sync_to_async(django_user_model.objects.create_user)(email="other@example.com")
+    mine = (await sync_to_async(place)(customer=customer, restaurant=restaurant, lines=[(menu_item, 1)])).order
+    theirs = (await sync_to_async(place)(customer=other, restaurant=restaurant, lines=[(menu_item, 1)])).order
+    tracking = ws_communicator("/ws/orders/", subprotocols=["bearer", _access(customer)])
+    await tracking.connect()
+    owner_api = await sync_to_async(bearer_client)(owner, restaurant)
+    # when: the restaurant confirms theirs, then mine
+    for order in (theirs, mine):
+        response = await sync_to_async(owner_api.post)(f"/api/orders/{order.pk}/status/", {"status": "confirmed"},
+                                                       format="json")
+        assert response.status_code == 200
+    # then: the first update this customer hears is about their own order
+    update = await _next_of_type(tracking, "order.updated")
+    assert (update["data"]["id"], update["data"]["status"]) == (str(mine.pk), "confirmed")
+    await tracking.disconnect()

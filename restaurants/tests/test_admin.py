@@ -1,6 +1,7 @@
 import pytest
 
 from foodsys.testing import factories as f
+from restaurants.models import Restaurant
 
 pytestmark = pytest.mark.django_db
 
@@ -35,4 +36,4 @@ def test_restaurants_cannot_be_deleted_from_the_admin(admin_web, restaurant):
     response = admin_web.post(f"/admin/restaurants/restaurant/{restaurant.pk}/delete/", {"post": "yes"})
 
     assert response.status_code == 403
-    restaurant.refresh_from_db()
+    assert Restaurant.objects.filter(pk=restaurant.pk).exists()

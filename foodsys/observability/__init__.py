@@ -1,0 +1,1 @@
+"""Request ids, structured logs, secret redaction and Prometheus metrics."""
