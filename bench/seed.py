@@ -101,7 +101,7 @@ class OrderWriter:
     def __init__(self, rng: random.Random):
         self.rng = rng
         self.counters: dict[tuple, int] = {}
-        self.order_fields = [f for f in Order._meta.concrete_fields]
+        self.order_fields = list(Order._meta.concrete_fields)
         self.line_fields = [f for f in OrderLine._meta.concrete_fields if f.attname != "id"]
         self.orders: list[tuple] = []
         self.lines: list[tuple] = []
@@ -142,8 +142,8 @@ class OrderWriter:
             "customer_id": customer.id, "status": status, "payment_method": self.rng.choice(("cash", "card", "online")),
             "payment_status": "pending", "subtotal": subtotal, "delivery_fee": DELIVERY_FEE, "tax": tax,
             "total": subtotal + DELIVERY_FEE + tax, "currency": "USD", "item_count": count,
-            "delivery_address": json.dumps({"street": "1 Bench Road", "city": restaurant.city, "state": restaurant.state,
-                                            "zip_code": restaurant.zip_code}),
+            "delivery_address": json.dumps({"street": "1 Bench Road", "city": restaurant.city,
+                                            "state": restaurant.state, "zip_code": restaurant.zip_code}),
             "notes": "", "estimated_ready_at": ready, "estimated_delivery_at": ready + timedelta(minutes=30),
             "created_at": created, "updated_at": stamps["delivered_at"] or stamps["cancelled_at"] or created,
             "cancel_reason": "Customer called" if status == "cancelled" else "", **stamps,

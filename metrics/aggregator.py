@@ -20,15 +20,16 @@ DEFAULT_GROUP = "metrics-aggregator"
 
 
 class MetricsAggregator:
-    def __init__(self, *, group_id: str = DEFAULT_GROUP, batch_size: int = 500, max_messages: int | None = None,
-                 idle_exit_seconds: float | None = None, initial_offsets: dict[PartitionKey, int] | None = None,
-                 should_stop: Callable[[], bool] | None = None, config: dict | None = None):
+    def __init__(self, *, group_id: str = DEFAULT_GROUP, topic: str = ORDER_EVENTS, batch_size: int = 500,
+                 max_messages: int | None = None, idle_exit_seconds: float | None = None,
+                 initial_offsets: dict[PartitionKey, int] | None = None, should_stop: Callable[[], bool] | None = None,
+                 config: dict | None = None):
         if not settings.KAFKA_BOOTSTRAP_SERVERS:
             raise RuntimeError("KAFKA_BOOTSTRAP_SERVERS is not set; embedded mode applies events in-process")
         self.pusher = MetricsPusher()
         self.dead_letters = DeadLetterQueue(settings.KAFKA_BOOTSTRAP_SERVERS, ORDER_EVENTS_DLQ)
         self.runner = BatchConsumerRunner(
-            bootstrap=settings.KAFKA_BOOTSTRAP_SERVERS, group_id=group_id, topics=[ORDER_EVENTS],
+            bootstrap=settings.KAFKA_BOOTSTRAP_SERVERS, group_id=group_id, topics=[topic],
             handle_batch=partial(handle_order_messages, dead_letter=self.dead_letters.send, notifier=self.pusher),
             batch_size=batch_size, max_messages=max_messages, idle_exit_seconds=idle_exit_seconds,
             initial_offsets=initial_offsets, should_stop=should_stop, on_tick=self.pusher.flush_due, config=config,

@@ -10,6 +10,7 @@ is pushed once it ends (a trailing push), so the last state always goes out:
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
@@ -33,17 +34,32 @@ def metrics_update_message(snapshot: dict) -> dict:
             "payload": {"type": "metrics.update", "data": snapshot, "sent_at": iso_utc(timezone.now())}}
 
 
-def push_snapshot(tenant_id: str) -> None:
+def push_snapshots(tenant_ids: list[str]) -> None:
+    """One `metrics.update` per tenant, sent together from one event-loop hop."""
     from metrics.selectors import metrics_snapshot
 
     layer = get_channel_layer()
-    if layer is None:
+    if layer is None or not tenant_ids:
         return
+    messages = []
+    for tid in tenant_ids:
+        try:
+            messages.append((tenant_group(tid), metrics_update_message(metrics_snapshot(tenant_id=tid))))
+        except Exception:
+            logger.warning("metrics snapshot for tenant %s failed", tid, exc_info=True)
+
+    async def send_all() -> list:
+        return await asyncio.gather(*(layer.group_send(group, message) for group, message in messages),
+                                    return_exceptions=True)
+
     try:
-        async_to_sync(layer.group_send)(tenant_group(tenant_id), metrics_update_message(metrics_snapshot(
-            tenant_id=tenant_id)))
+        results = async_to_sync(send_all)()
     except Exception:
-        logger.warning("metrics.update push for tenant %s failed", tenant_id, exc_info=True)
+        logger.warning("metrics.update push failed", exc_info=True)
+        return
+    for (group, _message), result in zip(messages, results, strict=True):
+        if isinstance(result, Exception):
+            logger.warning("metrics.update push to %s failed: %s", group, result)
 
 
 class MetricsPusher:
@@ -72,8 +88,7 @@ class MetricsPusher:
                         timer.daemon = True
                         self._timers[tid] = timer
                         timer.start()
-        for tid in due:
-            push_snapshot(tid)
+        push_snapshots(due)
 
     def flush_due(self) -> None:
         now = time.monotonic()
@@ -91,8 +106,7 @@ class MetricsPusher:
             for tid in tenant_ids:
                 self._pending.discard(tid)
                 self._last_sent[tid] = time.monotonic()
-        for tid in tenant_ids:
-            push_snapshot(tid)
+        push_snapshots(tenant_ids)
 
     def _trailing(self, tenant_id: str) -> None:
         try:

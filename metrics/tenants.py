@@ -18,6 +18,7 @@ from metrics.store import MetricsStore
 logger = logging.getLogger(__name__)
 
 PROCESS_TTL_SECONDS = 300
+MISS_TTL_SECONDS = 30
 _memo: dict[str, tuple[float, TenantProfile]] = {}
 _memo_lock = threading.Lock()
 
@@ -66,7 +67,9 @@ def tenant_profile(tenant_id: str, *, store: MetricsStore) -> TenantProfile:
             profile = None
         if profile is None:
             logger.warning("unknown tenant %s; using UTC/USD for its metrics", tenant_id)
-            return FALLBACK  # not memoised: the next lookup tries again
+            with _memo_lock:  # briefly, so a burst of its events does not query the database per event
+                _memo[tenant_id] = (now + MISS_TTL_SECONDS, FALLBACK)
+            return FALLBACK
         store.set_profile(tenant_id, profile.as_dict())
     with _memo_lock:
         _memo[tenant_id] = (now + PROCESS_TTL_SECONDS, profile)

@@ -54,13 +54,14 @@ class GroupStreamConsumer(AsyncJsonWebsocketConsumer):
         while True:
             await asyncio.sleep(settings.WS_RECHECK_SECONDS)
             try:
-                allowed = await self.still_allowed(user)
-            except Exception:  # e.g. the database is briefly away: keep the socket, try again later
+                if not await self.still_allowed(user):
+                    await self.close(code=access.CLOSE_FORBIDDEN)
+                    return
+                # Re-joining refreshes channels-redis' group expiry (a day) for dashboards left open for days.
+                for group in self.stream_groups:
+                    await self.channel_layer.group_add(group, self.channel_name)
+            except Exception:  # the database or Redis briefly away: keep the socket, try again later
                 logger.warning("WebSocket access re-check failed; will retry", exc_info=True)
-                continue
-            if not allowed:
-                await self.close(code=access.CLOSE_FORBIDDEN)
-                return
 
     async def disconnect(self, code):
         if self._recheck_task is not None:

@@ -12,6 +12,7 @@ from foodsys.common.exceptions import ApplicationError
 from restaurants.hours import WEEKDAYS
 
 PERCENT = Decimal("100")
+LOCAL_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class ServiceErrorsMixin:
@@ -80,7 +81,7 @@ class RestaurantSettingsForm(ServiceErrorsMixin, forms.Form):
     estimated_delivery_minutes = forms.IntegerField(min_value=0, max_value=600)
     paused = forms.BooleanField(required=False, label="Pause new orders")
     paused_until = forms.DateTimeField(required=False, label="Paused until",
-                                       widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                                       widget=LOCAL_INPUT,
                                        help_text="Empty: until you switch it back. Restaurant's local time.")
     always_open = forms.BooleanField(required=False, label="Open around the clock (ignore the hours below)")
 
@@ -145,12 +146,13 @@ class RestaurantSettingsForm(ServiceErrorsMixin, forms.Form):
         update["tax_rate"] = (data["tax_percent"] / PERCENT).quantize(Decimal("0.0001"))
         update["accepting_orders"] = not data["paused"]
         paused_until = data["paused_until"] if data["paused"] else None
-        if paused_until is not None and timezone.is_naive(paused_until):
+        if paused_until is not None:
+            # The form read the wall-clock time in the server's zone; it means the restaurant's.
             try:
                 zone = zoneinfo.ZoneInfo(data["timezone"])
             except (zoneinfo.ZoneInfoNotFoundError, ValueError):
                 zone = timezone.get_current_timezone()
-            paused_until = timezone.make_aware(paused_until, zone)
+            paused_until = timezone.make_aware(timezone.make_naive(paused_until), zone)
         update["paused_until"] = paused_until
         update["opening_hours"] = None if data["always_open"] else {
             day: data[f"intervals_{day}"] for day in WEEKDAYS}

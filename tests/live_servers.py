@@ -83,10 +83,10 @@ def run_module(env: dict[str, str], *args: str) -> str:
     return result.stdout
 
 
-def start_server(env: dict[str, str], log_dir: Path) -> LiveServer:
-    port = free_port()
+def start_server(env: dict[str, str], log_dir: Path, port: int | None = None) -> LiveServer:
+    port = port or free_port()
     log_path = log_dir / f"daphne-{port}.log"
-    with log_path.open("w") as log:
+    with log_path.open("a") as log:
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
             [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "foodsys.asgi:application"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -133,17 +133,33 @@ def seeded(server_database) -> dict:
     return json.loads(run_module(base_env(server_database), "-m", "tests.e2e_seed"))
 
 
-@pytest.fixture
-def start_servers(server_database, tmp_path):
-    """start_servers(n) -> n LiveServers on one database (and Redis, when configured); stopped after the test."""
-    started: list[LiveServer] = []
+class ServerPool:
+    """`pool(n)` starts n servers on one database (and Redis, when configured); `pool.restart(server)`
+    brings a stopped one back on its port. Every server is stopped after the test."""
 
-    def start(count: int = 1) -> list[LiveServer]:
-        env = base_env(server_database, redis_url=settings.REDIS_URL)
-        servers = [start_server(env, tmp_path) for _ in range(count)]
-        started.extend(servers)
+    def __init__(self, env: dict[str, str], log_dir: Path):
+        self.env = env
+        self.log_dir = log_dir
+        self.started: list[LiveServer] = []
+
+    def __call__(self, count: int = 1) -> list[LiveServer]:
+        servers = [start_server(self.env, self.log_dir) for _ in range(count)]
+        self.started.extend(servers)
         return servers
 
-    yield start
-    for server in started:
+    def restart(self, server: LiveServer) -> LiveServer:
         stop_server(server)
+        again = start_server(self.env, self.log_dir, port=server.port)
+        self.started.append(again)
+        return again
+
+    def stop_all(self) -> None:
+        for server in self.started:
+            stop_server(server)
+
+
+@pytest.fixture
+def start_servers(server_database, tmp_path):
+    pool = ServerPool(base_env(server_database, redis_url=settings.REDIS_URL), tmp_path)
+    yield pool
+    pool.stop_all()

@@ -110,7 +110,6 @@ def test_poison_messages_land_in_the_dead_letter_topic_and_the_consumer_goes_on(
     assert "not JSON" in dead[not_json]["error"]
     assert "type" in dead[bad_schema]["error"]
     assert dead[not_json]["offset"] >= start[(dead[not_json]["topic"], dead[not_json]["partition"])]
-    assert caught_up(committed_offsets(group, start), topic_end(), start) or True  # see below
     committed = committed_offsets(group, start)
     partition = (dead[not_json]["topic"], dead[not_json]["partition"])
     assert committed[partition] > dead[bad_schema]["offset"]

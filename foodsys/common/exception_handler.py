@@ -4,6 +4,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django_ratelimit.exceptions import Ratelimited
@@ -46,6 +47,8 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if isinstance(exc, ApplicationError):
         return Response(error_body(exc.status_code, exc.code, exc.message, exc.fields, **exc.extra),
                         status=exc.status_code)
+    if isinstance(exc, RequestDataTooBig):  # DRF reads request.body inside the view, past ApiErrorMiddleware
+        return Response(error_body(413, "payload_too_large", "Request body is too large."), status=413)
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = exceptions.ValidationError(detail)

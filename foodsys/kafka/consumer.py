@@ -8,7 +8,9 @@
 - If `handle_batch` raises, the batch's partitions are rewound to its first offsets and it is
   retried with exponential backoff (capped at 5 s): nothing is skipped.
 - Rebalance: processed-but-uncommitted offsets are committed in `on_revoke`, dropped in `on_lost`.
-- `initial_offsets` positions partitions that have no committed offset yet (default: earliest).
+- `initial_offsets` positions partitions that had no committed offset when the runner started
+  (default: earliest). Should another instance commit one meanwhile, this one re-reads from the
+  initial offset: duplicates, which the handler drops.
 """
 
 from __future__ import annotations
@@ -76,6 +78,7 @@ class BatchConsumerRunner:
         self._uncommitted: dict[PartitionKey, int] = {}  # next offset to commit, per partition
         self.processed: dict[PartitionKey, int] = {}  # next offset after the last handled message
         self._consumer: Consumer | None = None
+        self._start_at: dict[PartitionKey, int] = {}
 
     def stop(self) -> None:
         """Safe from a signal handler: the loop ends after the current batch is committed."""
@@ -84,13 +87,29 @@ class BatchConsumerRunner:
     # --- rebalance callbacks -----------------------------------------------------------------
     def _on_assign(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
         logger.info("assigned %s", _describe(partitions))
-        if not self.initial_offsets:
+        if not self._start_at:
             return
-        positioned = consumer.committed(partitions, timeout=10)
-        for tp in positioned:
-            if tp.offset == OFFSET_INVALID and (tp.topic, tp.partition) in self.initial_offsets:
-                tp.offset = self.initial_offsets[(tp.topic, tp.partition)]
-        consumer.assign(positioned)
+        for tp in partitions:
+            if (tp.topic, tp.partition) in self._start_at:
+                tp.offset = self._start_at[(tp.topic, tp.partition)]
+        consumer.assign(partitions)
+
+    def _starting_positions(self, consumer: Consumer) -> dict[PartitionKey, int]:
+        """initial_offsets for the partitions the group has not committed yet (asked once, before joining:
+        a blocking call inside a rebalance callback can time out while the group is rebalancing)."""
+        if not self.initial_offsets:
+            return {}
+        wanted = [TopicPartition(topic, partition) for topic, partition in self.initial_offsets]
+        for attempt in range(1, 6):
+            try:
+                committed = consumer.committed(wanted, timeout=10)
+                break
+            except KafkaException as exc:
+                logger.warning("reading committed offsets failed (attempt %d): %s", attempt, exc)
+                if attempt == 5 or self._stop.wait(min(BACKOFF_START * 2**attempt, BACKOFF_CAP)):
+                    raise
+        return {(tp.topic, tp.partition): self.initial_offsets[(tp.topic, tp.partition)]
+                for tp in committed if tp.offset == OFFSET_INVALID}
 
     def _on_revoke(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
         logger.info("revoked %s", _describe(partitions))
@@ -105,6 +124,7 @@ class BatchConsumerRunner:
     # --- the loop ----------------------------------------------------------------------------
     def run(self) -> ConsumerStats:
         consumer = self._consumer = Consumer(self._config)
+        self._start_at = self._starting_positions(consumer)
         consumer.subscribe(self.topics, on_assign=self._on_assign, on_revoke=self._on_revoke, on_lost=self._on_lost)
         last_message_at = time.monotonic()
         backoff = BACKOFF_START

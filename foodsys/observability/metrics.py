@@ -61,6 +61,16 @@ def set_consumer_lag(*, topic: str, partition: int, lag: int) -> None:
         KAFKA_CONSUMER_LAG.labels(topic=topic, partition=str(partition)).set(max(lag, 0))
 
 
+def _partition_lag(stats: dict) -> int:
+    """Lag behind the committed offset (what a restart would re-read); before the group's first commit,
+    behind the consumer's own position."""
+    for field in ("consumer_lag", "consumer_lag_stored"):
+        lag = stats.get(field, -1)
+        if isinstance(lag, int) and lag >= 0:
+            return lag
+    return -1
+
+
 def record_kafka_stats(stats_json: str) -> None:
     """A confluent-kafka `stats_cb`: sets the lag of every partition this consumer is assigned and drops
     partitions it no longer reports (revoked). Needs `statistics.interval.ms` in the consumer config."""
@@ -71,8 +81,8 @@ def record_kafka_stats(stats_json: str) -> None:
     current: dict[tuple[str, str], int] = {}
     for topic, topic_stats in topics.items():
         for partition, stats in (topic_stats.get("partitions") or {}).items():
-            lag = stats.get("consumer_lag", -1)
-            if partition != "-1" and isinstance(lag, int) and lag >= 0:
+            lag = _partition_lag(stats)
+            if partition != "-1" and lag >= 0:
                 current[(topic, partition)] = lag
     with _lag_lock:
         for topic, partition in _lag_labels - set(current):

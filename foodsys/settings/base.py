@@ -23,10 +23,12 @@ INSTALLED_APPS = [
     "rest_framework_simplejwt.token_blacklist",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI files served locally (CSP: no CDN)
     "corsheaders",
     "channels",
     "social_django",
     "foodsys.common",
+    "foodsys.observability",
     "accounts",
     "restaurants",
     "menu",
@@ -35,7 +37,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "foodsys.observability.middleware.RequestIdMiddleware",  # first: every log line of the request has its id
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -47,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "foodsys.tenancy.middleware.TenantMiddleware",
     "foodsys.common.middleware.ApiErrorMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",  # last
 ]
 
 ROOT_URLCONF = "foodsys.urls"
@@ -75,7 +81,9 @@ from foodsys.settings.parts.api import *  # noqa: E402,F403
 from foodsys.settings.parts.auth import *  # noqa: E402,F403
 from foodsys.settings.parts.cache import *  # noqa: E402,F403
 from foodsys.settings.parts.database import *  # noqa: E402,F403
+from foodsys.settings.parts.logging import *  # noqa: E402,F403
 from foodsys.settings.parts.realtime import *  # noqa: E402,F403
+from foodsys.settings.parts.security import *  # noqa: E402,F403
 
 # Kafka: unset means events are handed to their handlers in-process after commit.
 KAFKA_BOOTSTRAP_SERVERS = optional("KAFKA_BOOTSTRAP_SERVERS")
@@ -101,15 +109,6 @@ LOGOUT_REDIRECT_URL = "/accounts/login/"
 
 # Request bodies beyond this are refused (Django raises RequestDataTooBig -> 413 JSON on /api/).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=256 * 1024)
-
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
 
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=15),

@@ -38,7 +38,8 @@ def transition(created: dict, *, from_status: str, to_status: str, preparation_s
                     occurred_at=occurred_at)
 
 
-def order_with_event(restaurant, *, total: str = "10.00", status: str = "pending", **times) -> tuple[Order, OutboxEvent]:
+def order_with_event(restaurant, *, total: str = "10.00", status: str = "pending",
+                     **times) -> tuple[Order, OutboxEvent]:
     """An Order row plus its order_created outbox row, written like the order service does (no dispatch)."""
     with transaction.atomic():
         order = Order.objects.create(

@@ -11,11 +11,11 @@ from metrics.aggregator import DEFAULT_GROUP, MetricsAggregator
 logger = logging.getLogger(__name__)
 
 
-def _offsets(text: str) -> dict[tuple[str, int], int]:
-    """'0=12,1=40' -> {(order-events, 0): 12, (order-events, 1): 40}"""
+def _offsets(text: str) -> dict[int, int]:
+    """'0=12,1=40' -> {0: 12, 1: 40}"""
     try:
         pairs = (item.split("=") for item in text.split(",") if item.strip())
-        return {(ORDER_EVENTS, int(p)): int(o) for p, o in pairs}
+        return {int(p): int(o) for p, o in pairs}
     except ValueError:
         raise CommandError("--initial-offsets takes partition=offset pairs, e.g. 0=12,1=40")
 
@@ -25,6 +25,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--group", default=DEFAULT_GROUP, help="Consumer group id.")
+        parser.add_argument("--topic", default=ORDER_EVENTS, help="Topic to consume (benchmarks use their own).")
         parser.add_argument("--batch-size", type=int, default=500)
         parser.add_argument("--max-messages", type=int, default=None, help="Exit after this many messages.")
         parser.add_argument("--idle-exit-seconds", type=float, default=None,
@@ -37,9 +38,10 @@ class Command(BaseCommand):
         if opts["batch_size"] < 1:
             raise CommandError("--batch-size must be >= 1")
         config = {"session.timeout.ms": opts["session_timeout_ms"]} if opts["session_timeout_ms"] else None
-        aggregator = MetricsAggregator(group_id=opts["group"], batch_size=opts["batch_size"],
+        initial = {(opts["topic"], p): o for p, o in (opts["initial_offsets"] or {}).items()}
+        aggregator = MetricsAggregator(group_id=opts["group"], topic=opts["topic"], batch_size=opts["batch_size"],
                                        max_messages=opts["max_messages"], idle_exit_seconds=opts["idle_exit_seconds"],
-                                       initial_offsets=opts["initial_offsets"], config=config)
+                                       initial_offsets=initial or None, config=config)
         signal.signal(signal.SIGTERM, lambda *_: aggregator.stop())
         signal.signal(signal.SIGINT, lambda *_: aggregator.stop())
         stats = aggregator.run()
