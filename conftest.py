@@ -1,6 +1,8 @@
 """Project-wide pytest configuration: service markers, cache isolation, shared fixtures."""
 
+import importlib.util
 import os
+import shutil
 
 import pytest
 from django.conf import settings
@@ -13,6 +15,8 @@ _SERVICE_CHECKS = {
     "postgres": (lambda: settings.USING_POSTGRES, "needs PostgreSQL: DATABASE_URL=postgres://... is not set"),
     "redis": (lambda: bool(settings.REDIS_URL), "needs Redis: REDIS_URL is not set"),
     "kafka": (lambda: bool(settings.KAFKA_BOOTSTRAP_SERVERS), "needs Kafka: KAFKA_BOOTSTRAP_SERVERS is not set"),
+    "browser": (lambda: bool(shutil.which("chromium")) and importlib.util.find_spec("playwright") is not None,
+                "needs Debian's chromium and playwright (make test installs both)"),
 }
 
 
