@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -25,7 +27,7 @@ class MenuItem(TenantScopedModel):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True, max_length=2000)
     price = models.DecimalField(max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES,
-                                validators=[MinValueValidator(0.01)])
+                                validators=[MinValueValidator(Decimal("0.01"))])
     position = models.PositiveIntegerField(default=0)
     image_url = models.URLField(blank=True, max_length=500)
     is_available = models.BooleanField(default=True)  # the "86" switch

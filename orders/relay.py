@@ -19,15 +19,15 @@ consumer drops duplicates by event_id). While Kafka is down every attempt fails 
 backs off exponentially (capped at 5 s), then catches up.
 
 Transport: Kafka when KAFKA_BOOTSTRAP_SERVERS is set, else the in-process handler (the same
-`metrics.handlers.apply_events` the consumer runs), which lets the relay sweep up rows whose
-on-commit dispatch failed in embedded mode too.
+`metrics.handlers.apply_events` the consumer runs), which sweeps up rows whose on-commit dispatch
+failed. Without Kafka that is only useful where the relay shares the metrics store with the web
+process: Redis (REDIS_URL set), or the same process (locmem is per process).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -40,7 +40,7 @@ from django.utils import timezone
 
 from foodsys.events.schema import encode
 from foodsys.kafka.producer import ConfirmingProducer, OutgoingMessage
-from foodsys.tenancy.keys import kafka_key
+from foodsys.tenancy.keys import kafka_key, outbox_relay_lock_id
 from orders.models import OutboxEvent
 
 logger = logging.getLogger(__name__)
@@ -91,11 +91,6 @@ def default_sink() -> KafkaSink | InProcessSink:
     return KafkaSink(settings.KAFKA_BOOTSTRAP_SERVERS) if settings.KAFKA_BOOTSTRAP_SERVERS else InProcessSink()
 
 
-def tenant_lock_id(tenant_id) -> int:
-    """A signed 32-bit number for pg_try_advisory_xact_lock(int, int)."""
-    return zlib.crc32(str(tenant_id).encode()) - 2**31
-
-
 @dataclass
 class BatchResult:
     claimed: int = 0
@@ -117,7 +112,8 @@ def _claim_rows(batch_size: int) -> list[OutboxEvent]:
         for tenant_id in tenants:
             if len(rows) >= batch_size:
                 break
-            cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [ADVISORY_NAMESPACE, tenant_lock_id(tenant_id)])
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)",
+                           [ADVISORY_NAMESPACE, outbox_relay_lock_id(tenant_id)])
             if not cursor.fetchone()[0]:
                 continue  # another relay is publishing this tenant
             rows += unpublished.filter(tenant_id=tenant_id).select_for_update(skip_locked=True)[:batch_size - len(rows)]

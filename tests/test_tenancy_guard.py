@@ -31,7 +31,7 @@ _NO_QUERYSET_SELECTORS = "no get_queryset; its selectors take the tenant explici
 ALLOWED_WITHOUT_TENANT_QUERYSET = {
     "rest_framework.routers.APIRootView": "router index: links only, no data",
     "drf_spectacular.views.SpectacularAPIView": "the OpenAPI schema: no tenant data",
-    "drf_spectacular.views.SpectacularSwaggerView": "the API docs page: no tenant data",
+    "drf_spectacular.views.SpectacularSwaggerSplitView": "the API docs page: no tenant data",
     "accounts.api.views.RegisterView": "authentication: creates the caller's own user, no tenant",
     "accounts.api.views.LoginView": "authentication: the caller's own credentials, no tenant",
     "accounts.api.views.RefreshView": "authentication: the caller's own token, no tenant",

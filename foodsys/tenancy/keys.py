@@ -3,6 +3,7 @@ rate-limit keys. Nothing else formats a tenant id into a name.
 """
 
 import hashlib
+import zlib
 from uuid import UUID
 
 TenantId = UUID | str
@@ -64,6 +65,11 @@ def ws_ticket_key(ticket: str) -> str:
 def kafka_key(tenant_id: TenantId) -> bytes:
     """Orders of one tenant share a partition, which keeps them in order."""
     return _tid(tenant_id).encode()
+
+
+def outbox_relay_lock_id(tenant_id: TenantId) -> int:
+    """Signed 32-bit id for pg_try_advisory_xact_lock(namespace, id): one outbox relay per tenant at a time."""
+    return zlib.crc32(_tid(tenant_id).encode()) - 2**31
 
 
 # --- rate limits -----------------------------------------------------------------------------

@@ -124,3 +124,8 @@ def committed_offsets(group: str, start: dict[PartitionKey, int]) -> dict[Partit
         return {(tp.topic, tp.partition): tp.offset for tp in committed}
     finally:
         probe.close()
+
+
+def start_relay_process(*extra: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "manage.py", "relay_outbox", *extra], cwd=ROOT, env=subprocess_env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

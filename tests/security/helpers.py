@@ -4,6 +4,7 @@ Routes are read from the URL conf (HTTP) and `foodsys.routing.websocket_urlpatte
 so an endpoint added anywhere is picked up without touching these tests.
 """
 
+import contextlib
 import json
 import re
 from dataclasses import dataclass
@@ -163,10 +164,8 @@ def body_text(response) -> str:
 def leaked(text: str, forbidden: set[str], request_echo: str = "") -> list[str]:
     """Forbidden strings in `text`, except ones the caller sent itself (echoing input leaks nothing).
     Text is compared with JSON escapes undone, so `\\u00e9` and `\\/` cannot hide a match."""
-    try:
+    with contextlib.suppress(ValueError):
         text = json.dumps(json.loads(text), ensure_ascii=False)
-    except ValueError:
-        pass
     return sorted(s for s in forbidden if s and s in text and s not in request_echo)
 
 

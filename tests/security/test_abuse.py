@@ -317,10 +317,10 @@ def test_negative_huge_and_non_numbers_are_400_and_change_nothing(world, value):
     before = (MenuItem.objects.count(), Order.objects.count(),
               Restaurant.objects.filter(pk=world.a.restaurant.pk).values().get())
     for role_name, method, path, field, body in _number_cases(world):
-        response = getattr(_client(world, role_name), method)(path, body(value), format="json")
-        status = _handled(response)
         if value in LEGITIMATE.get(field, ()) or (value is True and field in DRF_BOOL_AS_ONE):
             continue
+        response = getattr(_client(world, role_name), method)(path, body(value), format="json")
+        status = _handled(response)
         assert status == 400, f"{field}={value!r} on {path}: {status} {helpers.body_text(response)[:200]}"
     assert (MenuItem.objects.count(), Order.objects.count(),
             Restaurant.objects.filter(pk=world.a.restaurant.pk).values().get()) == before

@@ -17,14 +17,14 @@ from foodsys.realtime.tickets import ws_ticket_issue
 from foodsys.tenancy import keys
 from foodsys.testing.factories import TEST_PASSWORD
 from tests.security import helpers
-from tests.security.world import ROLES, Role, World, build_world
+from tests.security.world import ROLE_BY_NAME, ROLES, Role, World
 
 BASE_ROLES = ("anon", "cust_a", "cust_b", "owner_a", "staff_a", "owner_b", "staff_b", "admin")
 FORGED_ALLOWED = {403, 404}  # X-Tenant-ID of a tenant the caller does not belong to: never more
 
 # (method, route): status per role, in BASE_ROLES order. A cell may be a tuple of allowed codes.
 EXPECTED: dict[tuple[str, str], tuple] = {
-    #                                                             anon cust_a cust_b owner_a staff_a owner_b staff_b admin
+    #                                                           anon cust_a cust_b owner_a staff_a owner_b staff_b admin
     ("GET", "/api/"):                                            (200, 200, 200, 200, 200, 200, 200, 200),
     ("POST", "/api/auth/google/"):                               (404, 404, 404, 404, 404, 404, 404, 404),
     ("POST", "/api/auth/login/"):                                (200, 200, 200, 200, 200, 200, 200, 200),
@@ -161,10 +161,23 @@ def test_http_route_status_and_isolation(world, method, route, role):
                                  f"{helpers.body_text(response)[:300]}"
     if observed >= 400:
         assert "application/json" in response.get("Content-Type", ""), f"error body is not JSON: {response}"
-    echo = path + repr(body)
-    leaks = helpers.leaked(helpers.body_text(response), role.forbidden(world, catalog_route=(method, route) in CATALOG_ROUTES),
-                           echo)
+    forbidden = role.forbidden(world, catalog_route=(method, route) in CATALOG_ROUTES)
+    leaks = helpers.leaked(helpers.body_text(response), forbidden, request_echo=path + repr(body))
     assert leaks == [], f"{role.name} {method} {path} saw another tenant's data: {leaks}"
+
+
+def test_the_leak_check_sees_tenant_a_data_where_it_is_shown(world):
+    # given responses that legitimately show tenant A's private and public data to A's owner
+    owner_a = ROLE_BY_NAME["owner_a"].client(world)
+    order = helpers.body_text(owner_a.get(f"/api/orders/{world.a.order.pk}/"))
+    items = helpers.body_text(owner_a.get("/api/menu/items/"))
+    # when the same bodies are checked against what tenant B's owner must not see
+    forbidden = ROLE_BY_NAME["owner_b"].forbidden(world, catalog_route=False)
+    # then the check finds the order id, total, customer and the menu names (it is not vacuous)
+    assert {str(world.a.order.pk), f"{world.a.order.total:.2f}", world.a.customer.name} <= set(
+        helpers.leaked(order, forbidden))
+    assert {world.a.item.name, world.a.group.name, world.a.option.name} <= set(helpers.leaked(items, forbidden))
+    assert helpers.leaked(order, forbidden, request_echo=str(world.a.order.pk)).count(str(world.a.order.pk)) == 0
 
 
 def test_every_expectation_names_a_live_route():
