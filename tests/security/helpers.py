@@ -188,15 +188,19 @@ def count(name: str, n: int = 1) -> None:
 def summary_lines() -> list[str]:
     lines = []
     if MATRIX:
-        roles = MATRIX_ROLES
+        for kind, is_ws in (("HTTP", False), ("WebSocket", True)):
+            keys = [key for key in MATRIX if (key[0] == "WS") == is_ws]
+            if keys:
+                cases = sum(len(MATRIX[key]) for key in keys)
+                roles = max(len(MATRIX[key]) for key in keys)
+                lines.append(f"isolation matrix, {kind}: {len(keys)} route-methods x {roles} roles = {cases} cases")
+        lines.append("cells: observed status or WebSocket close code; ! = unexpected; - = not applicable")
         width = max(len(f"{method} {route}") for method, route in MATRIX)
-        cell = max(6, *(len(role) for role in roles)) + 1
-        cases = sum(len(row) for row in MATRIX.values())
-        lines.append(f"isolation matrix: {len(MATRIX)} route-methods x {len(roles)} roles = {cases} cases "
-                     f"(! = unexpected)")
-        lines.append(" " * width + " " + "".join(role.rjust(cell) for role in roles))
+        cell = max(6, *(len(role) for role in MATRIX_ROLES)) + 1
+        lines.append(" " * width + " " + "".join(role.rjust(cell) for role in MATRIX_ROLES))
         for (method, route), row in sorted(MATRIX.items(), key=lambda item: (item[0][1], item[0][0])):
-            lines.append(f"{method} {route}".ljust(width) + " " + "".join(row.get(r, "-").rjust(cell) for r in roles))
+            cells = "".join(row.get(role, "-").rjust(cell) for role in MATRIX_ROLES)
+            lines.append(f"{method} {route}".ljust(width) + " " + cells)
     for name, value in sorted(COUNTERS.items()):
         lines.append(f"{name}: {value}")
     return lines

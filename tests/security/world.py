@@ -15,6 +15,11 @@ from tests.security import helpers
 ADDRESS = {"street": "1 Probe Way", "city": "Springfield", "state": "IL", "zip_code": "62704"}
 
 
+def _figure(amount) -> str:
+    """Money as the API writes it, quoted: a bare "55.32" would also match a timestamp's seconds."""
+    return f'"{amount:.2f}"'
+
+
 @dataclass
 class TenantWorld:
     label: str
@@ -35,12 +40,12 @@ class TenantWorld:
     def public_strings(self) -> set[str]:
         """What the public catalog shows anyone: fine on catalog routes, a leak elsewhere."""
         return {str(self.tenant_id), self.restaurant.name, self.category.name, self.item.name, self.group.name,
-                self.option.name, f"{self.item.price:.2f}"}
+                self.option.name, _figure(self.item.price)}
 
     def private_strings(self) -> set[str]:
         """Never shown outside the tenant and the ordering customer: order ids, figures, people."""
         order = self.order
-        return {str(order.id), f"{order.total:.2f}", f"{order.subtotal:.2f}", order.notes,
+        return {str(order.id), _figure(order.total), _figure(order.subtotal), order.notes,
                 self.customer.email, self.customer.name, self.owner.email, self.owner.name,
                 self.staff.email, self.staff.name}
 
