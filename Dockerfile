@@ -18,4 +18,6 @@ RUN SECRET_KEY=build-only-collectstatic python manage.py collectstatic --noinput
 
 USER foodsys
 EXPOSE 8000 8001
-CMD ["gunicorn", "foodsys.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+ENV PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus
+CMD ["gunicorn", "-c", "python:foodsys.observability.gunicorn", "foodsys.wsgi:application", "--bind", "0.0.0.0:8000", \
+     "--workers", "3", "--access-logfile", "-"]

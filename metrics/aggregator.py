@@ -13,6 +13,7 @@ from django.conf import settings
 from foodsys.kafka.consumer import BatchConsumerRunner, PartitionKey
 from foodsys.kafka.producer import DeadLetterQueue
 from foodsys.kafka.topics import ORDER_EVENTS, ORDER_EVENTS_DLQ
+from foodsys.observability import metrics as observed
 from metrics.handlers import handle_order_messages
 from metrics.live import MetricsPusher
 
@@ -32,7 +33,9 @@ class MetricsAggregator:
             bootstrap=settings.KAFKA_BOOTSTRAP_SERVERS, group_id=group_id, topics=[topic],
             handle_batch=partial(handle_order_messages, dead_letter=self.dead_letters.send, notifier=self.pusher),
             batch_size=batch_size, max_messages=max_messages, idle_exit_seconds=idle_exit_seconds,
-            initial_offsets=initial_offsets, should_stop=should_stop, on_tick=self.pusher.flush_due, config=config,
+            initial_offsets=initial_offsets, should_stop=should_stop, on_tick=self.pusher.flush_due,
+            # librdkafka statistics every 15 s feed the per-partition consumer-lag gauge.
+            config={"statistics.interval.ms": 15000, "stats_cb": observed.record_kafka_stats, **(config or {})},
         )
 
     def stop(self) -> None:

@@ -27,6 +27,7 @@ from typing import Any, Protocol
 
 from foodsys.common.money import to_cents
 from foodsys.events.schema import ORDER_CREATED, InvalidEvent, decode
+from foodsys.observability import metrics as observed
 from metrics.store import PREP_HIST, TOTALS, EventDelta, MetricsStore, get_store
 from metrics.tenants import TenantProfile, tenant_profile
 
@@ -227,6 +228,8 @@ def apply_events(envelopes: Sequence[dict[str, Any]], *, store: MetricsStore | N
             notifier = process_pusher()
         notifier.notify(tenants)
     applied = sum(flags)
+    observed.record_consumed(applied)
+    observed.record_deduplicated(len(flags) - applied)
     return ApplyResult(applied=applied, duplicates=len(flags) - applied, tenants=tenants)
 
 
@@ -248,4 +251,5 @@ def handle_order_messages(messages: Sequence[ConsumedMessage], *,
         except InvalidEvent as exc:
             logger.error("poison message %s[%d]@%d: %s", message.topic(), message.partition(), message.offset(), exc)
             dead_letter(message, str(exc))
+            observed.record_dead_lettered()
     return apply_events(envelopes, store=store, notifier=notifier)

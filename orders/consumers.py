@@ -12,6 +12,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
+from foodsys.observability import metrics as observed
 from foodsys.realtime import access
 from foodsys.tenancy import keys
 
@@ -43,6 +44,8 @@ class GroupStreamConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_add(group, self.channel_name)
         self.stream_groups = groups
         await self.accept(subprotocol=self.scope.get("accept_subprotocol"))
+        observed.websocket_opened()
+        self._counted = True
         self._recheck_task = asyncio.create_task(self._recheck_forever(user))
 
     async def _refuse(self, code: int):
@@ -64,6 +67,9 @@ class GroupStreamConsumer(AsyncJsonWebsocketConsumer):
                 logger.warning("WebSocket access re-check failed; will retry", exc_info=True)
 
     async def disconnect(self, code):
+        if getattr(self, "_counted", False):
+            observed.websocket_closed()
+            self._counted = False
         if self._recheck_task is not None:
             self._recheck_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -40,6 +40,7 @@ from django.utils import timezone
 
 from foodsys.events.schema import encode
 from foodsys.kafka.producer import ConfirmingProducer, OutgoingMessage
+from foodsys.observability import metrics as observed
 from foodsys.tenancy.keys import kafka_key, outbox_relay_lock_id
 from orders.models import OutboxEvent
 
@@ -174,6 +175,8 @@ class OutboxRelay:
         total = BatchResult()
         while not self._stop.is_set():
             batch = relay_batch(sink=self.sink, batch_size=self.batch_size)
+            observed.record_relayed(batch.published)
+            observed.record_relay_failed(batch.failed)
             total.claimed += batch.claimed
             total.published += batch.published
             total.failed += batch.failed

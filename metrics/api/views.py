@@ -36,7 +36,7 @@ class MetricsView(APIView):
 class TenantMetricsView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=MetricsSnapshotSerializer)
+    @extend_schema(operation_id="metrics_tenant_retrieve", responses=MetricsSnapshotSerializer)
     def get(self, request, tenant_id):
         return Response(MetricsSnapshotSerializer(metrics_snapshot(tenant_id=_tenant_in_path(request, tenant_id))).data)
 

@@ -6,6 +6,7 @@ import signal
 from django.core.management.base import BaseCommand, CommandError
 
 from foodsys.kafka.topics import ORDER_EVENTS
+from foodsys.observability.http_exporter import start_metrics_server
 from metrics.aggregator import DEFAULT_GROUP, MetricsAggregator
 
 logger = logging.getLogger(__name__)
@@ -24,6 +25,7 @@ class Command(BaseCommand):
     help = "Aggregate order events from Kafka into per-tenant metrics; SIGTERM commits and exits."
 
     def add_arguments(self, parser):
+        parser.add_argument("--metrics-port", type=int, default=None, help="Expose Prometheus metrics on this port.")
         parser.add_argument("--group", default=DEFAULT_GROUP, help="Consumer group id.")
         parser.add_argument("--topic", default=ORDER_EVENTS, help="Topic to consume (benchmarks use their own).")
         parser.add_argument("--batch-size", type=int, default=500)
@@ -35,6 +37,8 @@ class Command(BaseCommand):
         parser.add_argument("--session-timeout-ms", type=int, default=None)
 
     def handle(self, *args, **opts):
+        if opts.get("metrics_port"):
+            start_metrics_server(opts["metrics_port"])
         if opts["batch_size"] < 1:
             raise CommandError("--batch-size must be >= 1")
         config = {"session.timeout.ms": opts["session_timeout_ms"]} if opts["session_timeout_ms"] else None
