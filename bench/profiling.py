@@ -24,8 +24,10 @@ FRAME = re.compile(r"^(?P<func>.*) \((?P<file>[^()]*?)(?::(?P<line>\d+))?\)$")
 def start(name: str, pid: int, seconds: float, *, subprocesses: bool = True) -> tuple[subprocess.Popen, Path]:
     PROFILE_DIR.mkdir(parents=True, exist_ok=True)
     raw = PROFILE_DIR / f"{name}.txt"
+    # --gil: only the thread running Python code is sampled, so this is where CPU goes; time spent
+    # waiting (database round trips, locks) is in the pyinstrument wall-clock trees instead.
     argv = [str(VENV_BIN / "py-spy"), "record", "--pid", str(pid), "--duration", str(int(seconds)), "--rate", "200",
-            "--format", "raw", "--output", str(raw), "--nonblocking"]
+            "--format", "raw", "--output", str(raw), "--nonblocking", "--gil"]
     if subprocesses:
         argv.append("--subprocesses")
     log = open(PROFILE_DIR / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
@@ -76,8 +78,8 @@ def summarise(raw: Path) -> dict:
         if project:
             m = project[-1]
             own[f"{_short(m['file'])}:{m['line']} {m['func']}"] += n
-        else:
-            own["(no project frame: server/framework)"] += n
+        else:  # e.g. the asyncio thread of async_to_sync, librdkafka callbacks, gunicorn itself
+            own[f"(no project frame: {_short(last['file']).split('/')[0]})"] += n
 
     def rows(counter: Counter) -> list[dict]:
         return [{"frame": frame, "pct": round(100 * n / total, 1), "samples": n}

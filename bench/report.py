@@ -14,12 +14,18 @@ def _get(scenarios: dict, name: str, key: str):
 
 
 def ratios(scenarios: dict) -> dict:
+    """req/s against the baseline's, and the same from CPU per request (baseline CPU ms / scenario CPU ms),
+    which is the ratio the servers would reach with the cores to themselves."""
     base = _get(scenarios, "baseline", "rps")
+    base_cpu = _get(scenarios, "baseline", "server_cpu_ms_per_req")
     out = {}
     for name in ("menu", "list", "order", "status"):
         rps = _get(scenarios, name, "rps")
+        cpu = _get(scenarios, name, "server_cpu_ms_per_req")
         if base and rps is not None:
             out[f"{name}/baseline"] = round(rps / base, 3)
+        if base_cpu and cpu:
+            out[f"{name}/baseline by CPU"] = round(base_cpu / cpu, 3)
     return out
 
 
@@ -44,8 +50,12 @@ def targets(scenarios: dict, ratio: dict) -> list[dict]:
     result = []
     for label, scenario, key, op, limit, unit in rows:
         value = ratio.get(key) if scenario is None else _get(scenarios, scenario, key)
-        result.append({"target": label, "limit": f"{op} {limit} {unit}".strip(), "value": value,
-                       "met": _check(value, op, limit)})
+        met = _check(value, op, limit)
+        note = ""
+        if scenario == "pipeline" and met and (_get(scenarios, "pipeline", "rps") or 0) < 90:
+            met, note = None, "the 100 orders/s rate was not reached"  # a pass at a lower rate proves nothing
+        result.append({"target": label, "limit": f"{op} {limit} {unit}".strip(), "value": value, "met": met,
+                       "note": note})
     return result
 
 
@@ -76,23 +86,28 @@ def markdown(result: dict) -> str:
         "- rate limits raised for the run: "
         + ", ".join(f"{k}={v}" for k, v in result["config"]["rate_limits"].items()),
         "",
-        "| scenario | req/s | p50 ms | p95 ms | p99 ms | errors | server CPU % | server RSS MB | notes |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| scenario | req/s | p50 ms | p95 ms | p99 ms | errors | server CPU % | server RSS MB | CPU ms/req "
+        "| machine CPU % | notes |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for s in result["scenarios"]:
         if s.get("status") != "ok":
-            lines.append(f"| {s['name']} | – | – | – | – | – | – | – | not run: {s.get('reason', '')} |")
+            lines.append(f"| {s['name']} | – | – | – | – | – | – | – | – | – | not run: {s.get('reason', '')} |")
             continue
         lines.append("| " + " | ".join([s["name"], _fmt(s.get("rps")), _fmt(s.get("p50_ms")), _fmt(s.get("p95_ms")),
                                          _fmt(s.get("p99_ms")), _fmt(s.get("errors")), _fmt(s.get("server_cpu_pct")),
-                                         _fmt(s.get("server_rss_mb")), s.get("note", "")]) + " |")
+                                         _fmt(s.get("server_rss_mb")), _fmt(s.get("server_cpu_ms_per_req")),
+                                         _fmt(s.get("usage", {}).get("machine_cpu_pct")), s.get("note", "")]) + " |")
     lines += ["", "Ratios (same run): " + (", ".join(f"{k} = {v:.2f}" for k, v in result["ratios"].items()) or "–"),
               "", "| target | limit | measured | met |", "|---|---|---:|---|"]
     for t in result["targets"]:
-        met = {True: "yes", False: "**no**", None: "not measured"}[t["met"]]
+        met = {True: "yes", False: "**no**", None: "not measured"}[t["met"]] + (f" ({t['note']})" if t.get("note")
+                                                                                else "")
         lines.append(f"| {t['target']} | {t['limit']} | {_fmt(t['value'])} | {met} |")
-    lines += ["", "server CPU % is per core (200 = both cores); machine-wide CPU and per-process figures "
-              "(gunicorn, daphne, relay, consumer, postgres backends) are in latest.json under `usage`."]
+    lines += ["", "server CPU % is per core (200 = both cores). CPU ms/req = gunicorn CPU time per successful "
+              "request: it moves far less than req/s when other work competes for the cores. Machine-wide CPU and "
+              "per-process figures (gunicorn, daphne, relay, consumer, postgres backends of the bench DB) are in "
+              "latest.json under `usage`; pipeline and fan-out details under `detail`."]
     requests = result.get("request_profile") or {}
     if requests and "error" not in requests:
         lines += ["", "## Per request, in-process (one client; pyinstrument trees in artifacts/bench/profiles/)",

@@ -59,6 +59,8 @@ def scenario_from_wrk(name: str, raw: dict, usage: dict, *, connections: int, th
         "errors": errors,
         "server_cpu_pct": gunicorn["cpu_pct"],
         "server_rss_mb": gunicorn["rss_mb"],
+        # CPU the server spent per successful request: far less sensitive to other load than req/s.
+        "server_cpu_ms_per_req": round(gunicorn["cpu_pct"] * 10 / (ok / seconds), 2) if ok else None,
         "requests": raw["requests"],
         "status_codes": {str(k): v for k, v in sorted(codes.items())},
         "socket_errors": raw["errors"],

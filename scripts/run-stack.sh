@@ -8,6 +8,7 @@ PY=.venv/bin/python
 HTTP_PORT=${HTTP_PORT:-8000}
 WS_PORT=${WS_PORT:-8001}
 export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-foodsys.settings.local}
+export WS_PUBLIC_BASE=${WS_PUBLIC_BASE:-ws://127.0.0.1:$WS_PORT}
 
 $PY manage.py migrate --noinput
 $PY manage.py kafka_topics
@@ -28,5 +29,5 @@ $PY manage.py consume_orders &
 pids+=($!)
 
 $PY manage.py demo_banner --host 127.0.0.1 --port "$HTTP_PORT"
-echo "WebSockets on ws://127.0.0.1:$WS_PORT/ws/ (pages served by gunicorn connect there via WS_URL_BASE)"
+echo "WebSockets on ws://127.0.0.1:$WS_PORT/ws/ (pages served by gunicorn connect there: WS_PUBLIC_BASE)"
 wait -n

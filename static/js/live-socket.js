@@ -25,6 +25,9 @@
     }
 
     url() {
+      // WS_PUBLIC_BASE (e.g. ws://127.0.0.1:8001) when WebSockets are served apart from the pages.
+      const base = document.querySelector('meta[name="ws-base"]');
+      if (base && base.content) return base.content.replace(/\/$/, "") + this.path;
       const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
       return scheme + "//" + window.location.host + this.path;
     }

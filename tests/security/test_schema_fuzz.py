@@ -48,6 +48,20 @@ def api_schema(django_db_blocker):
         return schemathesis.openapi.from_wsgi("/api/schema/", application)
 
 
+@pytest.fixture
+def keep_test_connection():
+    """Like Django's test client: the WSGI app must not close the connection that holds the test's transaction
+    (close_old_connections sees the transaction's autocommit=False and closes it on PostgreSQL)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 def _headers(role_name: str, world: World) -> dict[str, str]:
     role = ROLE_BY_NAME[role_name]
     user = role.user_of(world)
@@ -77,7 +91,8 @@ def _strategy(operation, world: World):
 
 @pytest.mark.parametrize("role_name", FUZZ_ROLES)
 @pytest.mark.parametrize(("method", "path"), OPERATIONS)
-def test_fuzzed_requests_never_fail_and_match_the_schema(api_schema, world, settings, method, path, role_name):
+def test_fuzzed_requests_never_fail_and_match_the_schema(api_schema, world, keep_test_connection, settings, method,
+                                                         path, role_name):
     # given the operation, the role's credentials, and no rate limits (they would cut the run short)
     settings.RATELIMIT_ENABLE = False
     operation = api_schema[path][method]
