@@ -4,7 +4,9 @@ import re
 
 from foodsys.env import BASE_DIR
 
-READ = re.compile(r"""(?:env(?:\.(?:str|int|bool|list|float|db_url_config))?|optional|os\.environ\.get)\(\s*["']([A-Z][A-Z0-9_]+)["']""")
+READ = re.compile(
+    r"""(?:env(?:\.(?:str|int|bool|list|float|db_url_config))?|optional|os\.environ\.get)\(\s*["']([A-Z][A-Z0-9_]+)["']"""
+)
 IGNORED = {"DJANGO_SETTINGS_MODULE", "FOODSYS_SERVER", "REQUIRE_SERVICES"}
 
 
