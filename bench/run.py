@@ -359,7 +359,8 @@ class Bench:
             "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "total_seconds": round(seconds, 1),
             "config": {
-                "stack": f"gunicorn {cfg.workers} sync workers (persistent DB connections), daphne, relay_outbox, "
+                "stack": f"gunicorn {cfg.workers} sync workers (persistent DB connections, request log and "
+                         f"Prometheus multiprocess metrics on, as in production), daphne, relay_outbox, "
                          f"consume_orders; settings foodsys.settings.production; DB {cfg.db_name}, "
                          f"Redis /{cfg.redis_db}, shared Kafka",
                 "load": f"wrk {cfg.wrk_threads} threads x {cfg.wrk_connections} connections, {cfg.warmup:g}s warm-up "

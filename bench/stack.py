@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import psutil
 
-from bench.config import LOG_DIR, PY, ROOT, VENV_BIN, BenchConfig
+from bench.config import LOG_DIR, PY, ROOT, VENV_BIN, WORK_DIR, BenchConfig
 
 
 @dataclass
@@ -94,10 +94,15 @@ class Stack:
         from foodsys.kafka.topics import ORDER_EVENTS
 
         cfg = self.config
+        gunicorn = [str(VENV_BIN / "gunicorn")]
+        gunicorn_env = self.env
+        if (ROOT / "foodsys" / "observability" / "gunicorn.py").exists():  # as README "Running in production"
+            gunicorn += ["-c", "python:foodsys.observability.gunicorn"]
+            gunicorn_env = {**self.env, "PROMETHEUS_MULTIPROC_DIR": str(WORK_DIR / "prometheus")}
         self.services["gunicorn"] = _spawn("gunicorn", [
-            str(VENV_BIN / "gunicorn"), "foodsys.wsgi:application", "--bind", f"127.0.0.1:{cfg.http_port}",
+            *gunicorn, "foodsys.wsgi:application", "--bind", f"127.0.0.1:{cfg.http_port}",
             "--workers", str(cfg.workers), "--worker-class", "sync", "--backlog", "2048", "--timeout", "60",
-        ], self.env)
+        ], gunicorn_env)
         self.services["daphne"] = _spawn("daphne", [
             str(VENV_BIN / "daphne"), "--bind", "127.0.0.1", "--port", str(cfg.ws_port), "foodsys.asgi:application",
         ], self.env)

@@ -1,6 +1,7 @@
 """A tenant's time zone and currency for the aggregator, which should not query the database per event.
 
-Looked up in the store (shared by every consumer, 1 h TTL), else the database (then stored), and
+Looked up in the store (shared by every consumer, 1 h TTL), else the database (then stored; while
+the database is unreachable the lookup raises and the consumer retries the batch), and
 memoised per process for a few minutes only: a restaurant changing its time zone is picked up
 within PROCESS_TTL_SECONDS plus the store's TTL.
 """
@@ -43,8 +44,13 @@ FALLBACK = TenantProfile(timezone="UTC", currency="USD")
 
 
 def profile_from_db(tenant_id: str) -> TenantProfile | None:
+    """None for an unknown tenant; a database error propagates (the caller retries rather than guess)."""
+    from django.db import connection
+
     from restaurants.models import Restaurant
 
+    if not connection.in_atomic_block:  # a long-running consumer gets no request signals to do this
+        connection.close_if_unusable_or_obsolete()
     row = Restaurant.objects.filter(tenant_id=tenant_id).values_list("timezone", "currency").first()
     return TenantProfile(timezone=row[0], currency=row[1]) if row else None
 
@@ -60,11 +66,9 @@ def tenant_profile(tenant_id: str, *, store: MetricsStore) -> TenantProfile:
     if stored.get("timezone") and stored.get("currency"):
         profile = TenantProfile(timezone=stored["timezone"], currency=stored["currency"])
     else:
-        try:
-            profile = profile_from_db(tenant_id)
-        except Exception:
-            logger.warning("could not load tenant %s from the database", tenant_id, exc_info=True)
-            profile = None
+        # Database down: raise, so the consumer retries the batch; a guessed time zone would count
+        # the tenant's revenue on the wrong day for good.
+        profile = profile_from_db(tenant_id)
         if profile is None:
             logger.warning("unknown tenant %s; using UTC/USD for its metrics", tenant_id)
             with _memo_lock:  # briefly, so a burst of its events does not query the database per event

@@ -11,12 +11,18 @@ import logging
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from redis.exceptions import RedisError
 
 from foodsys.observability import metrics as observed
 from foodsys.realtime import access
 from foodsys.tenancy import keys
 
 logger = logging.getLogger(__name__)
+
+# The channel layer (Redis) is unreachable; pages reconnect with backoff. (1013 "try again later" would
+# say the same, but servers may only send 1000 or 3000-4999.)
+CLOSE_TRY_AGAIN_LATER = 4503
+CHANNEL_LAYER_ERRORS = (RedisError, OSError)
 
 
 class GroupStreamConsumer(AsyncJsonWebsocketConsumer):
@@ -32,6 +38,21 @@ class GroupStreamConsumer(AsyncJsonWebsocketConsumer):
     async def still_allowed(self, user) -> bool:
         raise NotImplementedError
 
+    async def __call__(self, scope, receive, send):
+        """Channels' receive loop raises once the channel layer is unreachable. Unhandled, the server would
+        close with 1011 but never run disconnect(): the re-check task would live on, re-adding the dead
+        channel to its groups, and the open-socket gauge would never drop. Close and clean up instead."""
+        self.stream_groups = []
+        try:
+            await super().__call__(scope, receive, send)
+        except CHANNEL_LAYER_ERRORS:
+            logger.warning("Channel layer unavailable; closing the WebSocket with %d", CLOSE_TRY_AGAIN_LATER,
+                           exc_info=True)
+            with contextlib.suppress(Exception):  # the client may be gone already
+                await send({"type": "websocket.close", "code": CLOSE_TRY_AGAIN_LATER})
+            with contextlib.suppress(*CHANNEL_LAYER_ERRORS):  # group_discard cannot reach Redis either
+                await self.disconnect(CLOSE_TRY_AGAIN_LATER)
+
     async def connect(self):
         self.stream_groups = []
         user = self.scope.get("user")
@@ -40,9 +61,9 @@ class GroupStreamConsumer(AsyncJsonWebsocketConsumer):
         close_code, groups = await self.authorize(user)
         if close_code is not None:
             return await self._refuse(close_code)
+        self.stream_groups = groups  # before joining: should a join fail, disconnect() leaves them all
         for group in groups:
             await self.channel_layer.group_add(group, self.channel_name)
-        self.stream_groups = groups
         await self.accept(subprotocol=self.scope.get("accept_subprotocol"))
         observed.websocket_opened()
         self._counted = True
@@ -78,8 +99,9 @@ class GroupStreamConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(group, self.channel_name)
         self.stream_groups = []
 
-    async def receive_json(self, content, **kwargs):
-        """The streams are server-to-client; anything a client sends is ignored."""
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        """The streams are server-to-client; anything a client sends is ignored, without decoding it
+        (malformed or deeply nested JSON would otherwise crash the connection)."""
 
     async def order_created(self, event):
         await self.send_json(event["payload"])

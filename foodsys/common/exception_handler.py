@@ -4,8 +4,9 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django_ratelimit.exceptions import Ratelimited
 from rest_framework import exceptions, status
@@ -49,6 +50,13 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
                         status=exc.status_code)
     if isinstance(exc, RequestDataTooBig):  # DRF reads request.body inside the view, past ApiErrorMiddleware
         return Response(error_body(413, "payload_too_large", "Request body is too large."), status=413)
+    if isinstance(exc, SuspiciousOperation):  # e.g. TooManyFieldsSent: Django's own handling would give 400
+        return Response(error_body(400, "bad_request", "The request could not be processed."), status=400)
+    if isinstance(exc, OperationalError | InterfaceError):  # the database is unreachable: as ApiErrorMiddleware
+        logger.error("Database unavailable while serving %s", getattr(context.get("request"), "path", "?"),
+                     exc_info=exc)
+        return Response(error_body(503, "service_unavailable", "The database is unavailable; retry shortly."),
+                        status=503, headers={"Retry-After": "5"})
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = exceptions.ValidationError(detail)

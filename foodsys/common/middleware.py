@@ -2,7 +2,7 @@
 
 import logging
 
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import DatabaseError, InterfaceError
 
 from foodsys.common.errors import error_response
@@ -29,6 +29,8 @@ class ApiErrorMiddleware:
             return None
         if isinstance(exception, RequestDataTooBig):
             return error_response(413, "payload_too_large", "Request body is too large.")
+        if isinstance(exception, SuspiciousOperation):  # e.g. TooManyFieldsSent: a 400, as Django gives it
+            return error_response(400, "bad_request", "The request could not be processed.")
         if isinstance(exception, DatabaseError | InterfaceError):
             logger.exception("Database unavailable while serving %s", request.path)
             return error_response(503, "service_unavailable", "The database is unavailable; retry shortly.",

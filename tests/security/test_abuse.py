@@ -7,7 +7,11 @@ import json
 from decimal import Decimal
 
 import pytest
+from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
 
+from foodsys.realtime.testing import close_code_of, run_async, session_cookie_header, ws_communicator
+from foodsys.tenancy import keys
 from foodsys.testing import factories as f
 from menu.models import Category, MenuItem
 from orders.models import Order
@@ -220,6 +224,22 @@ def test_malformed_and_mistyped_bodies_are_400(world):
     assert Category.objects.for_tenant(world.a.restaurant).count() == 1
 
 
+def test_too_many_form_fields_or_query_parameters_are_400(world):
+    # Django refuses more than DATA_UPLOAD_MAX_NUMBER_FIELDS (TooManyFieldsSent): a 400, not a crash
+    many = "&".join(f"f{i}=1" for i in range(2000))
+    form = _raw(world, "owner_a", "post", "/api/menu/categories/", many.encode(), "application/x-www-form-urlencoded")
+    query_public = _client(world, "anon").get(f"/api/restaurants/?{many}")
+    query_orders = _client(world, "owner_a").get(f"/api/orders/?{many}")
+    assert (_handled(form), _handled(query_public), _handled(query_orders)) == (400, 400, 400)
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/xml", "application/json; charset=rot13",
+                                          "multipart/form-data", "application/json; charset=utf-32"])
+def test_unsupported_or_broken_content_types_are_4xx(world, content_type):
+    response = _raw(world, "owner_a", "post", "/api/menu/categories/", b'{"name": "x"}', content_type)
+    assert _handled(response) in (400, 415)
+
+
 # --- page sizes --------------------------------------------------------------------------------
 @pytest.fixture
 def many_rows(world):
@@ -342,3 +362,25 @@ def test_zero_quantity_and_zero_price_are_refused(world):
     item = _client(world, "owner_a").post("/api/menu/items/", {"category": a.category.id, "name": "Free",
                                                                 "price": "0.00"}, format="json")
     assert (_handled(order), _handled(item)) == (400, 400)
+
+
+# --- WebSocket frames ----------------------------------------------------------------------------
+@pytest.mark.django_db(transaction=True)
+@run_async
+async def test_client_frames_on_a_stream_are_ignored_whatever_they_hold(owner, restaurant):
+    # given an open tenant stream
+    cookie = await sync_to_async(session_cookie_header)(owner)
+    communicator = ws_communicator(f"/ws/tenant/{restaurant.tenant_id}/", headers=[cookie])
+    assert await close_code_of(communicator) is None
+
+    # when a client sends deeply nested, malformed, operator-shaped and binary frames
+    for frame in ("[" * 10_000 + "]" * 10_000, "{not json", '{"$gt": ""}', '{"type": "order.created"}'):
+        await communicator.send_to(text_data=frame)
+    await communicator.send_to(bytes_data=b"\xff\xfe\x00")
+
+    # then the socket stays open and still forwards the tenant's messages
+    sent = {"type": "order.updated", "data": {"id": "probe"}, "sent_at": "2026-01-01T00:00:00Z"}
+    await get_channel_layer().group_send(keys.tenant_group(restaurant.tenant_id),
+                                         {"type": "order.updated", "payload": sent})
+    assert await communicator.receive_json_from(timeout=5) == sent
+    await communicator.disconnect()

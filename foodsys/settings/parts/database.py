@@ -14,7 +14,10 @@ if _url:
     _db["ENGINE"] = "django.db.backends.postgresql"
     if _asgi:
         _db["CONN_MAX_AGE"] = 0
-        _db.setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": env.int("DB_POOL_MAX", default=10)}
+        # timeout: how long a request waits for a connection; while the database is down it is how long
+        # the request takes to become a 503, so it is short (psycopg's default is 30 s).
+        _db.setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": env.int("DB_POOL_MAX", default=10),
+                                                 "timeout": env.float("DB_POOL_TIMEOUT", default=5.0)}
     else:
         _db["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
         _db["CONN_HEALTH_CHECKS"] = True
