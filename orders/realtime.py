@@ -17,6 +17,11 @@ logger = logging.getLogger(__name__)
 MESSAGE_TYPES = ("order.created", "order.updated")
 
 
+async def _send_to_groups(layer, groups: list[str], message: dict) -> None:
+    for group in groups:
+        await layer.group_send(group, message)
+
+
 def order_broadcast(*, order: Order, message_type: str) -> None:
     """Snapshots the summary now (inside the transaction) and sends it once the transaction
     commits; a rolled-back change is never announced. A channel-layer failure is logged only."""
@@ -29,9 +34,8 @@ def order_broadcast(*, order: Order, message_type: str) -> None:
         message = {"type": message_type, "payload": {"type": message_type, "data": data,
                                                       "sent_at": iso_utc(timezone.now())}}
         try:
-            layer = get_channel_layer()
-            for group in groups:
-                async_to_sync(layer.group_send)(group, message)
+            # One event loop (and, on channels-redis, one connection) for both groups, not one each.
+            async_to_sync(_send_to_groups)(get_channel_layer(), groups, message)
         except Exception:
             logger.exception("Could not broadcast %s for order %s", message_type, order.id)
 

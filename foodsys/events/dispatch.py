@@ -107,5 +107,4 @@ def _on_delivery_reports(reports: list[tuple[int, str | None]]) -> None:
     except Exception:
         logger.warning("fast path could not mark %d rows published; the relay will re-send them",
                        len(delivered), exc_info=True)
-    finally:
-        connections.close_all()
+        connections.close_all()  # a broken connection is replaced on the next report; a healthy one is kept
