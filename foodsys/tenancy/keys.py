@@ -4,6 +4,7 @@ rate-limit keys. Nothing else formats a tenant id into a name.
 
 import hashlib
 import zlib
+from functools import lru_cache
 from uuid import UUID
 
 TenantId = UUID | str
@@ -12,7 +13,15 @@ TenantId = UUID | str
 def _tid(tenant_id: TenantId) -> str:
     if not tenant_id:
         raise ValueError("A tenant id is required to build a tenant-scoped name.")
-    return str(UUID(str(tenant_id)))
+    if isinstance(tenant_id, UUID):
+        return str(tenant_id)
+    return _canonical(tenant_id)
+
+
+@lru_cache(maxsize=4096)
+def _canonical(text: str) -> str:
+    """Validates and normalises a textual tenant id; memoised since the consumer builds keys per event."""
+    return str(UUID(str(text)))
 
 
 # --- cache -----------------------------------------------------------------------------------

@@ -25,6 +25,8 @@ def _user_of(request):
         except (InvalidToken, TokenError, Exception):  # DRF reports bad tokens itself later
             return user
         if result is not None:
+            # DRF authenticates again later; CachedJWTAuthentication reuses this result (no second user query).
+            request._jwt_authenticated = (request.META["HTTP_AUTHORIZATION"], result)
             return result[0]
     return user
 

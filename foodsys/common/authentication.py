@@ -1,0 +1,11 @@
+"""JWT authentication that reuses the user TenantMiddleware already loaded for the same header."""
+
+from rest_framework_simplejwt.authentication import JWTAuthentication
+
+
+class CachedJWTAuthentication(JWTAuthentication):
+    def authenticate(self, request):
+        cached = getattr(request._request, "_jwt_authenticated", None)
+        if cached is not None and cached[0] == request.META.get("HTTP_AUTHORIZATION"):
+            return cached[1]
+        return super().authenticate(request)
