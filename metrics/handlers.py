@@ -218,7 +218,12 @@ def apply_events(envelopes: Sequence[dict[str, Any]], *, store: MetricsStore | N
         return ApplyResult(0, 0, frozenset())
     store = store or get_store()
     now = time.time()
-    deltas = [event_delta(e, profile=tenant_profile(e["tenant_id"], store=store), now=now) for e in envelopes]
+    profiles: dict[str, TenantProfile] = {}
+    deltas = []
+    for e in envelopes:
+        tid = e["tenant_id"]
+        profile = profiles.get(tid) or profiles.setdefault(tid, tenant_profile(tid, store=store))
+        deltas.append(event_delta(e, profile=profile, now=now))
     flags = store.apply(deltas)
     tenants = frozenset(d.tenant_id for d, applied in zip(deltas, flags, strict=True) if applied)
     if tenants:

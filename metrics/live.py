@@ -29,6 +29,22 @@ logger = logging.getLogger(__name__)
 MIN_INTERVAL_SECONDS = 0.5
 
 
+SEND_TIMEOUT_SECONDS = 5.0
+_loop: asyncio.AbstractEventLoop | None = None
+_loop_lock = threading.Lock()
+
+
+def _send_loop() -> asyncio.AbstractEventLoop:
+    """One long-lived event loop (daemon thread) for every push: channels_redis keeps its connections per
+    loop, so a fresh loop per push (async_to_sync) would reconnect every time."""
+    global _loop
+    with _loop_lock:
+        if _loop is None:
+            _loop = asyncio.new_event_loop()
+            threading.Thread(target=_loop.run_forever, name="metrics-push-loop", daemon=True).start()
+        return _loop
+
+
 def metrics_update_message(snapshot: dict) -> dict:
     return {"type": "metrics.update",
             "payload": {"type": "metrics.update", "data": snapshot, "sent_at": iso_utc(timezone.now())}}
@@ -53,7 +69,10 @@ def push_snapshots(tenant_ids: list[str]) -> None:
                                     return_exceptions=True)
 
     try:
-        results = async_to_sync(send_all)()
+        if isinstance(layer, InMemoryChannelLayer):  # bound to the caller's loops (tests, embedded)
+            results = async_to_sync(send_all)()
+        else:
+            results = asyncio.run_coroutine_threadsafe(send_all(), _send_loop()).result(timeout=SEND_TIMEOUT_SECONDS)
     except Exception:
         logger.warning("metrics.update push failed", exc_info=True)
         return

@@ -101,29 +101,64 @@ def _int(value) -> int:
 
 
 # --- Redis ------------------------------------------------------------------------------------
+# ARGV[1] = JSON {now, ttl, keys: [key...],
+#                 ev: [[meta#, seen key, ts, [hash#, field, n, ...], [counter#, n, ttl, ...]], ...]}
+# (# = 1-based index into keys). The meta of each tenant is read once; increments of the applied
+# events are summed per key and written once each at the end (the script is atomic, so this is
+# the same as applying them event by event).
 _APPLY_LUA = """
-local events = cjson.decode(ARGV[1])
-local now = ARGV[2]
+local a = cjson.decode(ARGV[1])
+local keys, events = a.keys, a.ev
+local seen = {}
+for i = 1, #events, 1000 do
+  local chunk = {}
+  for j = i, math.min(i + 999, #events) do chunk[#chunk + 1] = events[j][2] end
+  local values = redis.call('MGET', unpack(chunk))
+  for j = 1, #values do seen[i + j - 1] = values[j] end
+end
+local metas, hashes, counters, order, marked = {}, {}, {}, {}, {}
 local out = {}
 for i, e in ipairs(events) do
-  local meta = redis.call('HMGET', e.meta, 'gen', 'cutoff')
-  local gen = tonumber(meta[1]) or 0
-  local cutoff = tonumber(meta[2]) or 0
+  local m = metas[e[1]]
+  if not m then
+    local raw = redis.call('HMGET', keys[e[1]], 'gen', 'cutoff')
+    m = {gen = tonumber(raw[1]) or 0, cutoff = tonumber(raw[2]) or 0, touched = false}
+    metas[e[1]] = m
+  end
   local applied = 0
-  if tonumber(e.ts) >= cutoff then
-    local seen = redis.call('GET', e.seen)
-    if (not seen) or tonumber(seen) < gen then
-      redis.call('SET', e.seen, gen, 'EX', e.ttl)
-      for _, h in ipairs(e.h) do redis.call('HINCRBY', h[1], h[2], h[3]) end
-      for _, c in ipairs(e.c) do
-        redis.call('INCRBY', c[1], c[2])
-        redis.call('EXPIRE', c[1], c[3])
-      end
-      redis.call('HSET', e.meta, 'last_updated', now)
-      applied = 1
+  local s = seen[i]
+  if e[3] >= m.cutoff and (not marked[e[2]]) and ((not s) or tonumber(s) < m.gen) then
+    redis.call('SET', e[2], m.gen, 'EX', a.ttl)
+    marked[e[2]] = true  -- a duplicate later in this batch (the MGET above predates this SET)
+    m.touched = true
+    local h = e[4]
+    for j = 1, #h, 3 do
+      local hk = hashes[h[j]]
+      if not hk then hk = {}; hashes[h[j]] = hk; order[#order + 1] = h[j] end
+      hk[h[j + 1]] = (hk[h[j + 1]] or 0) + h[j + 2]
     end
+    local c = e[5]
+    for j = 1, #c, 3 do
+      local ck = counters[c[j]]
+      if not ck then ck = {0, 0}; counters[c[j]] = ck end
+      ck[1] = ck[1] + c[j + 1]
+      ck[2] = c[j + 2]
+    end
+    applied = 1
   end
   out[i] = applied
+end
+for _, k in ipairs(order) do
+  for f, n in pairs(hashes[k]) do
+    if n ~= 0 then redis.call('HINCRBY', keys[k], f, n) end
+  end
+end
+for k, c in pairs(counters) do
+  redis.call('INCRBY', keys[k], c[1])
+  redis.call('EXPIRE', keys[k], c[2])
+end
+for k, m in pairs(metas) do
+  if m.touched then redis.call('HSET', keys[k], 'last_updated', a.now) end
 end
 return out
 """
@@ -153,17 +188,29 @@ class RedisMetricsStore(MetricsStore):
     def apply(self, deltas: Sequence[EventDelta]) -> list[bool]:
         if not deltas:
             return []
-        ttl = str(dedupe_ttl())
-        events = [{
-            "meta": metrics_key(d.tenant_id, META),
-            "seen": metrics_key(d.tenant_id, seen_name(d.event_id)),
-            "ts": repr(float(d.occurred_ts)),
-            "ttl": ttl,
-            "h": [[metrics_key(d.tenant_id, name), f, str(n)] for name, f, n in d.hash_incr],
-            "c": [[metrics_key(d.tenant_id, name), str(n), str(t)] for name, n, t in d.counter_incr],
-        } for d in deltas]
+        index: dict[tuple[str, str], int] = {}  # (tenant, name) -> 1-based position in `keys`
+        keys: list[str] = []
+
+        def key_no(tenant_id: str, name: str) -> int:
+            n = index.get((tenant_id, name))
+            if n is None:
+                keys.append(metrics_key(tenant_id, name))
+                n = index[(tenant_id, name)] = len(keys)
+            return n
+
+        events = []
+        for d in deltas:
+            tid = d.tenant_id
+            hashes: list = []
+            for name, f, n in d.hash_incr:
+                hashes += (key_no(tid, name), f, n)
+            counters: list = []
+            for name, n, t in d.counter_incr:
+                counters += (key_no(tid, name), n, t)
+            events.append((key_no(tid, META), metrics_key(tid, seen_name(d.event_id)), d.occurred_ts, hashes, counters))
+        payload = {"now": repr(time.time()), "ttl": dedupe_ttl(), "keys": keys, "ev": events}
         # Keys travel in ARGV: fine on a single Redis (not Redis Cluster), which is what we run.
-        flags = self._apply(keys=[], args=[json.dumps(events), repr(time.time())])
+        flags = self._apply(keys=[], args=[json.dumps(payload, separators=(",", ":"))])
         return [bool(f) for f in flags]
 
     def read(self, tenant_id: str, *, counters: Sequence[str]) -> RawMetrics:

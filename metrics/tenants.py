@@ -13,6 +13,7 @@ import threading
 import time
 import zoneinfo
 from dataclasses import dataclass
+from functools import cached_property
 
 from metrics.store import MetricsStore
 
@@ -29,7 +30,7 @@ class TenantProfile:
     timezone: str
     currency: str
 
-    @property
+    @cached_property
     def zone(self) -> zoneinfo.ZoneInfo:
         try:
             return zoneinfo.ZoneInfo(self.timezone)

@@ -1,5 +1,6 @@
 """JWT authentication that reuses the user TenantMiddleware already loaded for the same header."""
 
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework_simplejwt.authentication import JWTAuthentication
 
 
@@ -9,3 +10,10 @@ class CachedJWTAuthentication(JWTAuthentication):
         if cached is not None and cached[0] == request.META.get("HTTP_AUTHORIZATION"):
             return cached[1]
         return super().authenticate(request)
+
+
+class CachedJWTScheme(SimpleJWTScheme):
+    """Documents CachedJWTAuthentication in the OpenAPI schema as the bearer JWT it is."""
+
+    target_class = CachedJWTAuthentication
+    name = "jwtAuth"

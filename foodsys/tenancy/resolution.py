@@ -53,6 +53,9 @@ def resolve_tenant(*, user, header_value: str | None) -> TenantResolution:
     if memberships:
         return TenantResolution(problem=ApplicationError(
             "You belong to several restaurants; send X-Tenant-ID to choose one.", code="tenant_ambiguous"))
+    if not is_admin(user):  # a customer asking for a management endpoint: not a member of anything
+        return TenantResolution(problem=PermissionDeniedError(
+            "Only a restaurant's owners and staff may use this endpoint.", code="not_a_member"))
     return TenantResolution(problem=ApplicationError(
         "X-Tenant-ID is required for this endpoint.", code="tenant_required"))
 

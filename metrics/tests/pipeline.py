@@ -33,7 +33,8 @@ def topic_end(topic: str = ORDER_EVENTS) -> dict[PartitionKey, int]:
 
 def caught_up(processed: dict[PartitionKey, int], target: dict[PartitionKey, int],
               start: dict[PartitionKey, int]) -> bool:
-    return all(processed.get(key, start.get(key, 0)) >= offset for key, offset in target.items())
+    # A partition with nothing processed, or a committed offset < 0 (nothing committed), is still at its start.
+    return all(max(processed.get(key, -1), start.get(key, 0)) >= offset for key, offset in target.items())
 
 
 def consume_until_caught_up(*, start: dict[PartitionKey, int], group: str | None = None, batch_size: int = 500,

@@ -55,7 +55,7 @@ EXPECTED: dict[tuple[str, str], tuple] = {
     ("GET", "/api/menu/options/{pk}/"):                          (401, 403, 403, 200, 403, 404, 403, 200),
     ("PATCH", "/api/menu/options/{pk}/"):                        (401, 403, 403, 200, 200, 404, 404, 200),
     ("PUT", "/api/menu/options/{pk}/"):                          (401, 403, 403, 200, 403, 404, 403, 200),
-    ("GET", "/api/metrics/"):                                    (401, 400, 400, 200, 200, 200, 200, 200),
+    ("GET", "/api/metrics/"):                                    (401, 403, 403, 200, 200, 200, 200, 200),
     ("GET", "/api/metrics/{tenant_id}/"):                        (401, 403, 403, 200, 200, 403, 403, 200),
     ("GET", "/api/metrics/{tenant_id}/orders-per-minute/"):      (401, 403, 403, 200, 200, 403, 403, 200),
     ("GET", "/api/orders/"):                                     (401, 200, 200, 200, 200, 200, 200, 200),
@@ -77,7 +77,6 @@ EXPECTED: dict[tuple[str, str], tuple] = {
 # - menu management: staff may only PATCH is_available of items and options; every other menu call is 403.
 #   owner_b's list/create calls act on tenant B (their only membership), never on A.
 # - POST /api/menu/items/ by owner_b names A's category: 400 (no such category in B), nothing created.
-# - GET /api/metrics/ by a customer (no membership, no header) is 400 tenant_required, not 403.
 # - a customer may not confirm their own order (403); other people's orders are 404, never 403.
 
 # Routes where any tenant's public catalog data (names, prices, tenant UUIDs) may appear; private

@@ -64,7 +64,7 @@ def test_a_member_of_another_tenant_gets_no_data(other_owner, other_restaurant, 
 def test_customers_get_403(customer, customer_client, with_orders):
     assert customer_client.get(f"/api/metrics/{with_orders.tenant_id}/").status_code == 403
     assert bearer_client(customer, with_orders).get("/api/metrics/").status_code == 403
-    assert customer_client.get("/api/metrics/").status_code == 400  # no tenant to show at all
+    assert customer_client.get("/api/metrics/").status_code == 403  # a customer belongs to no tenant
 
 
 def test_anonymous_gets_401(api_client, with_orders):
