@@ -56,9 +56,7 @@ def consumer_config(bootstrap: str, group_id: str, **overrides: Any) -> dict[str
         # Bounded prefetch: librdkafka's default (64 MB/partition queue) costs ~80 MB RSS on a backlog
         # for no throughput; 8 MB still keeps several batches ready.
         "queued.max.messages.kbytes": 8192,
-        "queued.min.messages": 2000,
-        "fetch.max.bytes": 4 * 1024 * 1024,
-        "max.partition.fetch.bytes": 1024 * 1024,
+        "queued.min.messages": 20000,
         "logger": logging.getLogger("foodsys.kafka.librdkafka"),
     }
     config.update(overrides)
