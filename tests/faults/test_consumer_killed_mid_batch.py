@@ -40,9 +40,8 @@ def private_topic():
     name = f"faults-order-events-{uuid.uuid4().hex[:12]}"
     ensure_topics(settings.KAFKA_BOOTSTRAP_SERVERS, topics={name: 1})
     yield name
-    deleted = AdminClient({"bootstrap.servers": settings.KAFKA_BOOTSTRAP_SERVERS}).delete_topics([name],
-                                                                                              operation_timeout=10)
-    for future in deleted.values():
+    admin = AdminClient({"bootstrap.servers": settings.KAFKA_BOOTSTRAP_SERVERS})  # kept alive until deleted
+    for future in admin.delete_topics([name], operation_timeout=10).values():
         future.result(timeout=15)
 
 
