@@ -11,7 +11,7 @@
 #                                    (fault-injection tests; Kafka keeps its data)
 #
 # Ports (loopback only), overridable by environment:
-#   PG_PORT=55432 REDIS_PORT=56379 KAFKA_PORT=59092 KAFKA_CONTROLLER_PORT=59093
+#   PG_PORT=25432 REDIS_PORT=26379 KAFKA_PORT=29092 KAFKA_CONTROLLER_PORT=29093
 # Timeouts (seconds): PG_READY_TIMEOUT=60 REDIS_READY_TIMEOUT=30 KAFKA_READY_TIMEOUT=90
 #                     STOP_TIMEOUT=30 (KAFKA_STOP_TIMEOUT=60)
 set -euo pipefail
@@ -20,10 +20,12 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 ROOT="$(cd "$SCRIPT_DIR/.." && pwd -P)"
 SVC="$ROOT/.services"
 
-PG_PORT="${PG_PORT:-55432}"
-REDIS_PORT="${REDIS_PORT:-56379}"
-KAFKA_PORT="${KAFKA_PORT:-59092}"
-KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-59093}"
+# Below the kernel's ephemeral range (32768-60999): a client socket may not take one of these ports
+# while a service is down (a restart after stop-kafka once failed to bind for that reason).
+PG_PORT="${PG_PORT:-25432}"
+REDIS_PORT="${REDIS_PORT:-26379}"
+KAFKA_PORT="${KAFKA_PORT:-29092}"
+KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-29093}"
 PG_READY_TIMEOUT="${PG_READY_TIMEOUT:-60}"
 REDIS_READY_TIMEOUT="${REDIS_READY_TIMEOUT:-30}"
 KAFKA_READY_TIMEOUT="${KAFKA_READY_TIMEOUT:-90}"

@@ -1,6 +1,6 @@
 """A fault-injecting TCP proxy for tests: put it between the code under test and a real service.
 
-    proxy = FaultProxy(("127.0.0.1", 55432)).start()   # listens on a free loopback port
+    proxy = FaultProxy(("127.0.0.1", 25432)).start()   # listens on a free loopback port
     ... point the app at 127.0.0.1:proxy.port ...
     proxy.cut()      # every open connection is closed, new ones are refused (ECONNREFUSED)
     proxy.restore()  # accepts again, on the same port
