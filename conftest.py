@@ -35,6 +35,17 @@ def pytest_report_header(config):
             f"kafka={settings.KAFKA_BOOTSTRAP_SERVERS or 'in-process'} require_services={REQUIRE_SERVICES}")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_path_closed_before_teardown(django_db_setup, django_db_blocker):
+    """The Kafka fast path's poller thread holds a database connection; release it before the test
+    database is dropped."""
+    yield
+    from foodsys.events.dispatch import close_fast_publisher
+
+    with django_db_blocker.unblock():
+        close_fast_publisher()
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache():
     """Every test starts with an empty cache (on Redis this flushes the test's own Redis DB)."""

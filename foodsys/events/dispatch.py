@@ -91,8 +91,18 @@ def _fast_publisher():
         if _publisher is None:
             from foodsys.kafka.producer import BackgroundProducer
 
-            _publisher = BackgroundProducer(settings.KAFKA_BOOTSTRAP_SERVERS, _on_delivery_reports)
+            _publisher = BackgroundProducer(settings.KAFKA_BOOTSTRAP_SERVERS, _on_delivery_reports,
+                                            on_idle=connections.close_all)
         return _publisher
+
+
+def close_fast_publisher() -> None:
+    """Flushes the fast path and releases its thread's database connection (tests, shutdown)."""
+    global _publisher
+    with _publisher_lock:
+        publisher, _publisher = _publisher, None
+    if publisher is not None:
+        publisher.close()
 
 
 def _on_delivery_reports(reports: list[tuple[int, str | None]]) -> None:

@@ -121,9 +121,15 @@ class BackgroundProducer:
     """`produce()` returns at once; a daemon thread polls and calls `on_reports(batch)` with the
     delivery reports that arrived since the last call. Never raises from `produce()`."""
 
-    def __init__(self, bootstrap: str, on_reports: Callable[[list[DeliveryReport]], None], **overrides: Any):
+    def __init__(self, bootstrap: str, on_reports: Callable[[list[DeliveryReport]], None], *,
+                 on_idle: Callable[[], None] | None = None, idle_seconds: float = 5.0, **overrides: Any):
         self._config = producer_config(bootstrap, **overrides)
         self._on_reports = on_reports
+        # Called once the poller has had no reports for idle_seconds (and when it stops): lets the
+        # caller release what the report handler holds, e.g. the thread's database connection.
+        self._on_idle = on_idle
+        self._idle_seconds = idle_seconds
+        self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._producer: Producer | None = None
         self._pid: int | None = None
@@ -136,8 +142,9 @@ class BackgroundProducer:
                 self._pid = os.getpid()
                 self._reports = []
                 producer = self._producer
-                threading.Thread(target=self._poll_forever, args=(producer,), daemon=True,
-                                 name="kafka-fast-path-poller").start()
+                self._thread = threading.Thread(target=self._poll_forever, args=(producer,), daemon=True,
+                                                name="kafka-fast-path-poller")
+                self._thread.start()
                 atexit.register(producer.flush, 2)
             return self._producer
 
@@ -152,16 +159,39 @@ class BackgroundProducer:
             logger.warning("fast-path produce failed; the relay will publish it", exc_info=True)
             return False
 
+    def close(self, timeout: float = 5.0) -> None:
+        """Flushes, stops the poller thread and lets it release its resources (on_idle)."""
+        with self._lock:
+            producer, self._producer = self._producer, None
+            thread, self._thread = self._thread, None
+        if producer is not None:
+            producer.flush(timeout)
+        if thread is not None:
+            thread.join(timeout)
+
     def _poll_forever(self, producer: Producer) -> None:
-        while self._producer is producer:
-            try:
-                producer.poll(0.5)
-                if self._reports:
-                    batch, self._reports = self._reports, []
-                    self._on_reports(batch)
-            except Exception:
-                logger.exception("fast-path delivery handling failed")
-                time.sleep(1)
+        idle_since: float | None = None
+        try:
+            while self._producer is producer:
+                try:
+                    producer.poll(0.5)
+                    if self._reports:
+                        batch, self._reports = self._reports, []
+                        self._on_reports(batch)
+                        idle_since = time.monotonic()
+                    elif idle_since is not None and time.monotonic() - idle_since > self._idle_seconds:
+                        idle_since = None
+                        if self._on_idle:
+                            self._on_idle()
+                except Exception:
+                    logger.exception("fast-path delivery handling failed")
+                    time.sleep(1)
+            if self._reports:  # reports that arrived with the final flush
+                batch, self._reports = self._reports, []
+                self._on_reports(batch)
+        finally:
+            if self._on_idle:
+                self._on_idle()
 
 
 class DeadLetterQueue:
