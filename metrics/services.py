@@ -103,3 +103,22 @@ def metrics_rebuild(*, tenant_id, store: MetricsStore | None = None) -> RebuildR
     process_pusher().notify([tenant_id])
     return RebuildResult(tenant_id=tenant_id, orders=len(orders), reflected_events=len(reflected),
                          caught_up_events=caught_up)
+
+
+# Embedded mode keeps the aggregates in each process's local-memory cache, which starts empty (e.g. the
+# server after `seed_demo` placed orders in another process). The first API read of a tenant this
+# process has no aggregates for rebuilds them from the orders table, once per tenant per process.
+_warmed_in_process: set[str] = set()
+
+
+def metrics_warm_if_cold(*, tenant_id, store: MetricsStore | None = None) -> bool:
+    """Rebuilds a tenant's embedded-mode aggregates when this process has none; True if it did."""
+    tenant_id = str(tenant_id)
+    if settings.REDIS_URL or tenant_id in _warmed_in_process:
+        return False
+    _warmed_in_process.add(tenant_id)
+    store = store or get_store()
+    if store.read(tenant_id, counters=[]).last_updated:
+        return False
+    metrics_rebuild(tenant_id=tenant_id, store=store)
+    return True

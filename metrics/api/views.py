@@ -12,6 +12,7 @@ from foodsys.common.exceptions import PermissionDeniedError
 from foodsys.tenancy.resolution import require_tenant, resolve_tenant
 from metrics.api.serializers import MetricsSnapshotSerializer, MinutesQuerySerializer, OrdersPerMinuteSerializer
 from metrics.selectors import metrics_orders_per_minute, metrics_snapshot
+from metrics.services import metrics_warm_if_cold
 
 METRICS_ROLES = ("owner", "staff", "admin")
 
@@ -30,6 +31,7 @@ class MetricsView(APIView):
     @extend_schema(responses=MetricsSnapshotSerializer)
     def get(self, request):
         tenant = require_tenant(request, roles=METRICS_ROLES)
+        metrics_warm_if_cold(tenant_id=tenant.tenant_id)
         return Response(MetricsSnapshotSerializer(metrics_snapshot(tenant_id=tenant.tenant_id)).data)
 
 
@@ -38,7 +40,9 @@ class TenantMetricsView(APIView):
 
     @extend_schema(operation_id="metrics_tenant_retrieve", responses=MetricsSnapshotSerializer)
     def get(self, request, tenant_id):
-        return Response(MetricsSnapshotSerializer(metrics_snapshot(tenant_id=_tenant_in_path(request, tenant_id))).data)
+        tenant_id = _tenant_in_path(request, tenant_id)
+        metrics_warm_if_cold(tenant_id=tenant_id)
+        return Response(MetricsSnapshotSerializer(metrics_snapshot(tenant_id=tenant_id)).data)
 
 
 class OrdersPerMinuteView(APIView):
