@@ -4,6 +4,7 @@ Integrations switch on by presence: DATABASE_URL, REDIS_URL, KAFKA_BOOTSTRAP_SER
 GOOGLE_OAUTH2_KEY. With none of them set, the embedded default runs.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -17,5 +18,8 @@ if (BASE_DIR / ".env").is_file():
 
 
 def optional(name: str) -> str:
-    """The value of an optional integration variable, '' when unset or blank."""
-    return env.str(name, default="").strip()
+    """The value of an optional integration variable or secret, '' when unset or blank.
+
+    Read verbatim from the environment: django-environ treats a value starting with `$` as a
+    reference to another variable, which would silently replace a secret such as "$k3y..."."""
+    return os.environ.get(name, "").strip()

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from foodsys.env import BASE_DIR, env, optional
 
-SECRET_KEY = env.str("SECRET_KEY", default="")
+SECRET_KEY = optional("SECRET_KEY")
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

@@ -5,7 +5,7 @@ from foodsys.settings.base import *  # noqa: F403
 from foodsys.settings.parts.logging import build_logging, request_log_enabled
 
 DEBUG = env.bool("DEBUG", default=True)
-SECRET_KEY = env.str("SECRET_KEY", default="local-only-insecure-key-change-me")  # noqa: S105
+SECRET_KEY = optional("SECRET_KEY") or "local-only-insecure-key-change-me"  # noqa: S105
 
 # Human-readable logs by default; LOG_FORMAT=json to see what production writes.
 LOG_FORMAT = optional("LOG_FORMAT") or "plain"

@@ -30,3 +30,17 @@ def test_production_starts_with_secret_and_no_debug():
     result = _import_production(SECRET_KEY="x" * 50)
 
     assert result.returncode == 0, result.stderr
+
+
+def test_a_secret_key_starting_with_a_dollar_is_read_verbatim():
+    # django-environ would take "$abc" for a reference to the variable "abc" and drop the key.
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; "
+                               "print(settings.SECRET_KEY)"],
+        cwd=BASE_DIR, capture_output=True, text=True, timeout=60,
+        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "foodsys.settings.production",
+             "SECRET_KEY": "$starts-with-a-dollar-" + "x" * 40},
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "$starts-with-a-dollar-" + "x" * 40
