@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from accounts.services import user_authenticate
 from accounts.validators import PASSWORD_MAX_LENGTH, phone_validator
 from foodsys.common.exceptions import ApplicationError, RateLimitedError
+from foodsys.common.forms import ServiceErrorsMixin
 
 
 class LoginForm(AuthenticationForm):
@@ -32,7 +33,9 @@ class LoginForm(AuthenticationForm):
         return self.cleaned_data
 
 
-class OwnerSignupForm(forms.Form):
+class OwnerSignupForm(ServiceErrorsMixin, forms.Form):
+    field_aliases = {"password": "password1"}
+
     """Input of the owner sign-up page; the account itself is made by `user_register`."""
 
     name = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
@@ -50,14 +53,4 @@ class OwnerSignupForm(forms.Form):
             self.add_error("password2", "The two passwords differ.")
         return cleaned
 
-    def add_service_error(self, error: ApplicationError) -> None:
-        """Shows a service's field errors next to the matching inputs."""
-        placed = False
-        for field, messages in error.fields.items():
-            target = "password1" if field == "password" else field
-            if target in self.fields:
-                for message in messages:
-                    self.add_error(target, message)
-                placed = True
-        if not placed:
-            self.add_error(None, error.message)
+

@@ -8,28 +8,11 @@ from django import forms
 from django.forms import formset_factory
 from django.utils import timezone
 
-from foodsys.common.exceptions import ApplicationError
+from foodsys.common.forms import ServiceErrorsMixin
 from restaurants.hours import WEEKDAYS
 
 PERCENT = Decimal("100")
 LOCAL_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-
-class ServiceErrorsMixin:
-    """Maps ApplicationError.fields onto form fields (`field_aliases` renames service fields)."""
-
-    field_aliases: dict[str, str] = {}
-
-    def add_service_error(self, error: ApplicationError) -> None:
-        placed = False
-        for field, messages in error.fields.items():
-            target = self.field_aliases.get(field, field)
-            if target in self.fields:
-                for message in messages:
-                    self.add_error(target, message)
-                placed = True
-        if not placed:
-            self.add_error(None, error.message)
 
 
 def _intervals(text: str) -> list[dict[str, str]]:

@@ -14,6 +14,7 @@ from django.db import connection
 
 from foodsys.kafka.consumer import PartitionKey, end_offsets
 from foodsys.kafka.topics import ORDER_EVENTS
+from foodsys.testing.waiting import wait_for  # noqa: F401 - re-exported for the tests
 from metrics.aggregator import MetricsAggregator
 from orders.models import OutboxEvent
 from orders.relay import KafkaSink, OutboxRelay
@@ -92,13 +93,6 @@ def start_consumer_process(*, group: str, start: dict[PartitionKey, int], batch_
         cwd=ROOT, env=subprocess_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
-def wait_for(predicate, *, timeout: float, interval: float = 0.1) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return predicate()
 
 
 def produce(values: list[tuple[bytes | None, bytes | None]], topic: str = ORDER_EVENTS) -> None:

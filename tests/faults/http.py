@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
+
+from foodsys.testing.waiting import wait_for  # noqa: F401 - re-exported for the tests
 
 
 @dataclass
@@ -45,10 +45,3 @@ def call(url: str, *, method: str = "GET", body: dict | None = None, token: str 
         return Reply(error.code, error.read(), {k.lower(): v for k, v in error.headers.items()})
 
 
-def wait_for(predicate: Callable[[], bool], *, timeout: float, interval: float = 0.2) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return predicate()
