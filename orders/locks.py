@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import connection
 
-from orders.models import DailyOrderCounter, Order
+from orders.models import DailyOrderCounter, IdempotencyRecord, Order
 
 
 def _require_transaction() -> None:
@@ -34,3 +34,24 @@ def order_status_compare_and_set(*, order_id: uuid.UUID, from_status: str, to_st
     from the same status exactly one matches a row; the other gets False."""
     _require_transaction()
     return Order.objects.filter(pk=order_id, status=from_status).update(status=to_status, **changes) == 1
+
+
+def idempotency_key_claim(*, tenant_id: uuid.UUID, customer_id: int, key: str, fingerprint: str,
+                          order_id: uuid.UUID, now: datetime.datetime, expired_before: datetime.datetime) -> bool:
+    """Records `key` for the customer's new order, taking over an expired record of the same key, in
+    one statement. False when an unexpired record holds it: a racing twin committed first (on
+    PostgreSQL the INSERT waits for that twin's transaction, then sees its row)."""
+    _require_transaction()
+    table = IdempotencyRecord._meta.db_table
+    sql = (f'INSERT INTO {table} (tenant_id, customer_id, "key", fingerprint, order_id, created_at) '  # noqa: S608
+           f"VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (customer_id, \"key\") DO UPDATE SET "
+           f"tenant_id = excluded.tenant_id, fingerprint = excluded.fingerprint, order_id = excluded.order_id, "
+           f"created_at = excluded.created_at WHERE {table}.created_at < %s RETURNING id")
+    field = IdempotencyRecord._meta.get_field
+    params = [field("tenant").target_field.get_db_prep_value(tenant_id, connection), customer_id, key, fingerprint,
+              field("order").target_field.get_db_prep_value(order_id, connection),
+              field("created_at").get_db_prep_value(now, connection),
+              field("created_at").get_db_prep_value(expired_before, connection)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone() is not None

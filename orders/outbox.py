@@ -5,7 +5,7 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
-from foodsys.events.dispatch import events_committed
+from foodsys.events.dispatch import CommittedEvent, events_committed
 from foodsys.events.schema import build_envelope, iso_utc
 from foodsys.kafka.topics import ORDER_EVENTS
 from orders.models import Order, OutboxEvent
@@ -34,5 +34,6 @@ def outbox_event_create(*, order: Order, event_type: str, from_status: str | Non
                               data=order_event_data(order=order, from_status=from_status), event_id=event_id)
     event = OutboxEvent.objects.create(tenant_id=order.tenant_id, event_id=event_id, event_type=event_type,
                                        topic=ORDER_EVENTS, payload=envelope)
-    transaction.on_commit(lambda: events_committed([event.pk]), robust=True)
+    committed = CommittedEvent(id=event.pk, tenant_id=event.tenant_id, topic=event.topic, payload=envelope)
+    transaction.on_commit(lambda: events_committed([event.pk], known=[committed]), robust=True)
     return event

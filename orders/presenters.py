@@ -3,6 +3,7 @@
 Money is a decimal string ("12.34") and times are ISO 8601 UTC ("...Z"), as everywhere in the API.
 `order_summary` reads `order.tenant`, `order.customer` and `order.lines`, so querysets feeding it
 use `select_related("tenant", "customer").prefetch_related("lines")` (orders.selectors does).
+A caller that already holds the lines (or the status history) in memory passes them instead.
 """
 
 from datetime import datetime
@@ -26,7 +27,7 @@ def customer_display_name(user) -> str:
     return user.name or user.email
 
 
-def order_summary(order: Order) -> dict[str, Any]:
+def order_summary(order: Order, *, lines: list[OrderLine] | None = None) -> dict[str, Any]:
     """The list item of GET /api/orders/ and the `data` of order.created/order.updated messages."""
     restaurant = order.tenant
     return {
@@ -50,7 +51,7 @@ def order_summary(order: Order) -> dict[str, Any]:
                 "options": [option["name"] for option in line.options],
                 "special_instructions": line.special_instructions,
             }
-            for line in order.lines.all()
+            for line in (order.lines.all() if lines is None else lines)
         ],
         "notes": order.notes,
         "created_at": _iso(order.created_at),
@@ -73,10 +74,15 @@ def _line_detail(line: OrderLine) -> dict[str, Any]:
     }
 
 
-def order_detail(order: Order, *, allowed_transitions: list[str]) -> dict[str, Any]:
+def order_detail(order: Order, *, allowed_transitions: list[str], lines: list[OrderLine] | None = None,
+                 status_changes: list | None = None) -> dict[str, Any]:
     """The body of GET /api/orders/{id}/ (and of a placement or status change). Needs `lines` and
-    `status_changes` prefetched (orders.selectors.order_get does)."""
+    `status_changes` prefetched (orders.selectors.order_get does) unless they are passed."""
     restaurant = order.tenant
+    if lines is None:
+        lines = order.lines.all()
+    if status_changes is None:
+        status_changes = order.status_changes.all()
     return {
         "id": str(order.id),
         "order_number": order.order_number,
@@ -86,7 +92,7 @@ def order_detail(order: Order, *, allowed_transitions: list[str]) -> dict[str, A
         "status": order.status,
         "payment_method": order.payment_method,
         "payment_status": order.payment_status,
-        "lines": [_line_detail(line) for line in order.lines.all()],
+        "lines": [_line_detail(line) for line in lines],
         "subtotal": _money(order.subtotal),
         "delivery_fee": _money(order.delivery_fee),
         "tax": _money(order.tax),
@@ -116,6 +122,6 @@ def order_detail(order: Order, *, allowed_transitions: list[str]) -> dict[str, A
                 "at": _iso(change.at),
                 "reason": change.reason,
             }
-            for change in order.status_changes.all()
+            for change in status_changes
         ],
     }

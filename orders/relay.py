@@ -47,6 +47,9 @@ from orders.models import OutboxEvent
 logger = logging.getLogger(__name__)
 
 DEFAULT_BATCH_SIZE = 500
+# Idle wait between polls: the fast path publishes most events; this bounds the delay of those it
+# leaves to the relay (one indexed query on the unpublished partial index per poll).
+IDLE_POLL_SECONDS = 0.25
 BACKOFF_START = 0.5
 BACKOFF_CAP = 5.0
 ADVISORY_NAMESPACE = 0x0F0D  # first key of the two-int advisory lock: "outbox relay"
@@ -158,8 +161,8 @@ def relay_batch(*, sink: Sink, batch_size: int = DEFAULT_BATCH_SIZE) -> BatchRes
 
 
 class OutboxRelay:
-    def __init__(self, *, sink: Sink | None = None, batch_size: int = DEFAULT_BATCH_SIZE, poll_interval: float = 1.0,
-                 sleep: Callable[[float], bool] | None = None):
+    def __init__(self, *, sink: Sink | None = None, batch_size: int = DEFAULT_BATCH_SIZE,
+                 poll_interval: float = IDLE_POLL_SECONDS, sleep: Callable[[float], bool] | None = None):
         self.sink = sink or default_sink()
         self.batch_size = batch_size
         self.poll_interval = poll_interval

@@ -18,7 +18,7 @@ from accounts.models import Membership
 from foodsys.common.exceptions import NotFoundError
 from foodsys.tenancy.resolution import is_admin
 from orders import state_machine
-from orders.models import Order
+from orders.models import Order, OrderStatusChange
 
 ORDERINGS = ("created_at", "-created_at", "total", "-total")
 
@@ -85,6 +85,10 @@ def order_get(*, user, order_id) -> tuple[Order, str]:
     if role is None:
         raise NotFoundError("No such order.", code="order_not_found")
     return order, role
+
+
+def order_status_history(*, order: Order) -> list[OrderStatusChange]:
+    return list(OrderStatusChange.objects.for_tenant(order.tenant_id).filter(order=order).order_by("at", "id"))
 
 
 def order_allowed_transitions(*, order: Order, role: str | None) -> list[str]:

@@ -19,12 +19,12 @@ from accounts.models import User
 from foodsys.common.exceptions import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
 from foodsys.common.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS, quantize_money
 from foodsys.tenancy.resolution import is_admin
-from menu.models import MenuItem
-from orders import locks, selectors, state_machine
+from orders import locks, pricing, selectors, state_machine
 from orders.enums import EventType, OrderStatus, PaymentStatus
 from orders.models import IdempotencyRecord, Order, OrderLine, OrderStatusChange
 from orders.numbering import order_number_allocate
 from orders.outbox import outbox_event_create
+from orders.pricing import PricedLine
 from orders.realtime import order_broadcast
 from restaurants.models import Restaurant
 
@@ -46,19 +46,7 @@ class OrderLineInput:
 class PlacedOrder:
     order: Order
     created: bool  # False: an Idempotency-Key replay returned the order placed earlier
-
-
-@dataclass(frozen=True)
-class _PricedLine:
-    item: MenuItem
-    quantity: int
-    unit_price: Decimal
-    options: list[dict[str, Any]]
-    special_instructions: str
-
-    @property
-    def line_total(self) -> Decimal:
-        return self.unit_price * self.quantity
+    lines: list[OrderLine] | None = None  # the new order's lines, in memory (None for a replay)
 
 
 def _check_lines_shape(lines: list[OrderLineInput]) -> None:
@@ -96,52 +84,6 @@ def _restaurant_check_accepting(restaurant: Restaurant, *, now) -> None:
                             fields={"restaurant": ["The restaurant is closed right now."]})
 
 
-def _line_price(index: int, line: OrderLineInput, item: MenuItem | None, restaurant: Restaurant) -> _PricedLine:
-    path = f"items[{index}]"
-    if item is None or item.tenant_id != restaurant.tenant_id:
-        raise ApplicationError(f"{path}.menu_item: item {line.menu_item_id} is not on this restaurant's menu.",
-                               code="item_not_found", fields={f"{path}.menu_item": ["Not on this menu."]})
-    if not item.is_available:
-        raise ConflictError(f"{path}.menu_item: '{item.name}' is not available right now.",
-                            code="item_unavailable", fields={f"{path}.menu_item": ["Not available."]})
-    groups = list(item.option_groups.all())
-    options_by_id = {option.id: (group, option) for group in groups for option in group.options.all()}
-    chosen: list[dict[str, Any]] = []
-    per_group: dict[int, int] = {}
-    for option_id in line.option_ids:
-        if option_id not in options_by_id:
-            raise ApplicationError(f"{path}.options: option {option_id} does not belong to '{item.name}'.",
-                                   code="invalid_option", fields={f"{path}.options": [f"Unknown option {option_id}."]})
-        group, option = options_by_id[option_id]
-        if not option.is_available:
-            raise ConflictError(f"{path}.options: '{option.name}' is not available right now.",
-                                code="option_unavailable", fields={f"{path}.options": ["Not available."]})
-        per_group[group.id] = per_group.get(group.id, 0) + 1
-        chosen.append({"id": option.id, "group": group.name, "name": option.name,
-                       "price_delta": f"{option.price_delta:.2f}"})
-    for group in groups:
-        count = per_group.get(group.id, 0)
-        if count < group.min_select:
-            raise ApplicationError(f"{path}.options: choose at least {group.min_select} from '{group.name}'.",
-                                   code="option_group_min", fields={f"{path}.options": [
-                                       f"'{group.name}' needs at least {group.min_select}."]})
-        if count > group.max_select:
-            raise ApplicationError(f"{path}.options: choose at most {group.max_select} from '{group.name}'.",
-                                   code="option_group_max", fields={f"{path}.options": [
-                                       f"'{group.name}' allows at most {group.max_select}."]})
-    # A negative option delta can never make a line cost less than nothing.
-    unit_price = max(Decimal("0.00"), item.price + sum((Decimal(o["price_delta"]) for o in chosen), Decimal(0)))
-    return _PricedLine(item=item, quantity=line.quantity, unit_price=unit_price, options=chosen,
-                       special_instructions=line.special_instructions)
-
-
-def _lines_price(restaurant: Restaurant, lines: list[OrderLineInput]) -> list[_PricedLine]:
-    items = MenuItem.objects.filter(pk__in={line.menu_item_id for line in lines}).prefetch_related(
-        "option_groups__options")
-    items_by_id = {item.id: item for item in items}
-    return [_line_price(i, line, items_by_id.get(line.menu_item_id), restaurant) for i, line in enumerate(lines)]
-
-
 def _fingerprint(*, restaurant: Restaurant, lines: list[OrderLineInput], delivery_address: dict,
                  payment_method: str, notes: str) -> str:
     canonical = {
@@ -174,8 +116,9 @@ def _check_money_bounds(total: Decimal) -> None:
 
 
 @transaction.atomic
-def _order_create(*, customer: User, restaurant: Restaurant, priced: list[_PricedLine], delivery_address: dict,
-                  payment_method: str, notes: str, idempotency_key: str | None, fingerprint: str, now) -> Order:
+def _order_create(*, customer: User, restaurant: Restaurant, priced: list[PricedLine], delivery_address: dict,
+                  payment_method: str, notes: str, idempotency_key: str | None, fingerprint: str,
+                  now) -> tuple[Order, list[OrderLine]]:
     subtotal = sum((line.line_total for line in priced), Decimal("0.00"))
     tax = quantize_money(subtotal * restaurant.tax_rate)
     delivery_fee = restaurant.delivery_fee
@@ -200,21 +143,20 @@ def _order_create(*, customer: User, restaurant: Restaurant, priced: list[_Price
         estimated_ready_at=ready_at,
         estimated_delivery_at=ready_at + timedelta(minutes=restaurant.estimated_delivery_minutes),
     )
-    if idempotency_key:
-        # Expired keys may be reused; a racing twin fails on unique(customer, key) here.
-        IdempotencyRecord.objects.filter(customer=customer, key=idempotency_key,
-                                         created_at__lt=now - IDEMPOTENCY_TTL).delete()
-        IdempotencyRecord.objects.create(tenant=restaurant, customer=customer, key=idempotency_key,
-                                         fingerprint=fingerprint, order=order)
-    OrderLine.objects.bulk_create([
-        OrderLine(tenant=restaurant, order=order, menu_item=line.item, name=line.item.name,
+    # Expired keys may be reused; a racing twin's key makes this transaction roll back entirely.
+    if idempotency_key and not locks.idempotency_key_claim(
+            tenant_id=restaurant.tenant_id, customer_id=customer.pk, key=idempotency_key, fingerprint=fingerprint,
+            order_id=order.pk, now=now, expired_before=now - IDEMPOTENCY_TTL):
+        raise IntegrityError("Idempotency-Key already recorded by a concurrent request.")
+    lines = OrderLine.objects.bulk_create([
+        OrderLine(tenant=restaurant, order=order, menu_item_id=line.item.id, name=line.item.name,
                   unit_price=line.unit_price, quantity=line.quantity, options=line.options,
                   special_instructions=line.special_instructions, line_total=line.line_total)
         for line in priced
     ])
     outbox_event_create(order=order, event_type=EventType.ORDER_CREATED, from_status=None)
-    order_broadcast(order=order, message_type="order.created")
-    return order
+    order_broadcast(order=order, message_type="order.created", lines=lines)
+    return order, lines
 
 
 def order_place(*, customer: User, restaurant_ref: int | uuid.UUID, lines: list[OrderLineInput],
@@ -244,7 +186,7 @@ def order_place(*, customer: User, restaurant_ref: int | uuid.UUID, lines: list[
             return PlacedOrder(order=replayed, created=False)
 
     _restaurant_check_accepting(restaurant, now=now)
-    priced = _lines_price(restaurant, lines)
+    priced = pricing.lines_price(restaurant=restaurant, lines=lines)
     subtotal = sum((line.line_total for line in priced), Decimal("0.00"))
     if subtotal < restaurant.minimum_order:
         raise ApplicationError(
@@ -253,7 +195,7 @@ def order_place(*, customer: User, restaurant_ref: int | uuid.UUID, lines: list[
             fields={"items": [f"Subtotal is below the minimum order of {restaurant.minimum_order:.2f}."]},
             extra={"minimum_order": f"{restaurant.minimum_order:.2f}", "subtotal": f"{subtotal:.2f}"})
     try:
-        order = _order_create(customer=customer, restaurant=restaurant, priced=priced,
+        order, created_lines = _order_create(customer=customer, restaurant=restaurant, priced=priced,
                               delivery_address=delivery_address, payment_method=payment_method, notes=notes,
                               idempotency_key=idempotency_key, fingerprint=fingerprint, now=now)
     except IntegrityError:
@@ -262,7 +204,7 @@ def order_place(*, customer: User, restaurant_ref: int | uuid.UUID, lines: list[
         if not replayed:
             raise
         return PlacedOrder(order=replayed, created=False)
-    return PlacedOrder(order=order, created=True)
+    return PlacedOrder(order=order, created=True, lines=created_lines)
 
 
 def order_transition(*, order_id, actor: User, to_status: str, reason: str = "") -> Order:
@@ -278,7 +220,8 @@ def order_transition(*, order_id, actor: User, to_status: str, reason: str = "")
         raise ApplicationError("The reason is too long.", code="invalid",
                                fields={"reason": ["Ensure this field has no more than 500 characters."]})
     with transaction.atomic():
-        order = (Order.objects.select_related("tenant", "customer")
+        # Lines prefetched: the broadcast summary and the caller's detail body both read them.
+        order = (Order.objects.select_related("tenant", "customer").prefetch_related("lines")
                  .filter(pk=selectors.parse_order_id(order_id)).first())
         role = selectors.order_actor_role(order=order, user=actor) if order is not None else None
         if role is None:

@@ -6,7 +6,9 @@
 - Kafka mode: the events are produced without waiting (`BackgroundProducer`, one per process,
   created lazily after any fork). Its poller thread marks a row published once its delivery is
   confirmed (`UPDATE ... WHERE published_at IS NULL`). A tenant that still has older unpublished
-  rows is left to the relay, so the fast path never overtakes an older event of the same tenant.
+  rows which this process's producer does not have in flight is left to the relay, so the fast path
+  never overtakes an older event of the same tenant. The writer passes its rows (`known`), so
+  the only read is that check.
   `manage.py relay_outbox` is the guarantee: whatever the fast path did not get confirmed (Kafka
   down, process killed) it publishes later; a duplicate that results is dropped by the consumer,
   which dedupes by event_id.
@@ -18,24 +20,39 @@ from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import F, Min
+from django.db.models import F
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
+OLDER_SCAN_LIMIT = 100
 _publisher = None
 _publisher_lock = threading.Lock()
 
 
-def events_committed(event_ids: list[int]) -> None:
+@dataclass(frozen=True)
+class CommittedEvent:
+    """An outbox row as its writer holds it in memory, so the fast path need not read it back."""
+
+    id: int
+    tenant_id: Any
+    topic: str
+    payload: dict
+
+
+def events_committed(event_ids: list[int], *, known: list[CommittedEvent] | None = None) -> None:
+    """`known`: the same rows in memory (the outbox writer passes them); without it they are read."""
     if not event_ids:
         return
     try:
         if settings.KAFKA_BOOTSTRAP_SERVERS:
-            _publish_fast(event_ids)
+            _publish_fast(known if known is not None and {e.id for e in known} == set(event_ids)
+                          else _unpublished(event_ids))
         else:
             _apply_in_process(event_ids)
     except Exception:
@@ -61,28 +78,45 @@ def _mark_published(row_ids: list[int]) -> int:
         published_at=timezone.now(), attempts=F("attempts") + 1)
 
 
-def _publish_fast(event_ids: list[int]) -> None:
+def _unpublished(event_ids: list[int]) -> list[CommittedEvent]:
+    from orders.models import OutboxEvent
+
+    return [CommittedEvent(*row) for row in OutboxEvent.objects.filter(id__in=event_ids, published_at__isnull=True)
+            .order_by("id").values_list("id", "tenant_id", "topic", "payload")]
+
+
+def _older_unpublished(tenant_id, before_id: int) -> list[int]:
+    from orders.models import OutboxEvent
+
+    return list(OutboxEvent.objects.for_tenant(tenant_id).filter(published_at__isnull=True, id__lt=before_id)
+                .order_by("id").values_list("id", flat=True)[:OLDER_SCAN_LIMIT])
+
+
+def _publish_fast(events: list[CommittedEvent]) -> None:
     from foodsys.events.schema import encode
     from foodsys.kafka.producer import OutgoingMessage
     from foodsys.tenancy.keys import kafka_key
-    from orders.models import OutboxEvent
 
-    rows = list(OutboxEvent.objects.filter(id__in=event_ids, published_at__isnull=True)
-                .order_by("id").values_list("id", "tenant_id", "topic", "payload"))
-    if not rows:
+    if not events:
         return
-    first_of_tenant: dict = {}
-    for row_id, tenant_id, _topic, _payload in rows:
-        first_of_tenant.setdefault(tenant_id, row_id)
-    oldest_unpublished = dict(
-        OutboxEvent.objects.filter(published_at__isnull=True, tenant_id__in=list(first_of_tenant))
-        .values("tenant_id").annotate(first=Min("id")).values_list("tenant_id", "first"))
     publisher = _fast_publisher()
-    for row_id, tenant_id, topic, payload in rows:
-        if oldest_unpublished.get(tenant_id) != first_of_tenant[tenant_id]:
-            continue  # an older event of this tenant is still unpublished: the relay keeps the order
-        publisher.produce(OutgoingMessage(topic=topic, key=kafka_key(tenant_id), value=encode(payload), ref=row_id,
-                                          headers=[("event_type", payload["type"].encode())]))
+    first_of_tenant: dict = {}
+    for event in sorted(events, key=lambda e: e.id):
+        first_of_tenant.setdefault(event.tenant_id, event.id)
+    # An older unpublished event of the tenant that this process has not produced yet means the
+    # relay has it: leave the tenant to the relay, so the fast path never overtakes it. Older events
+    # already in this producer's flight are fine: same producer, same key, same partition, in order.
+    blocked = set()
+    for tenant_id, first in first_of_tenant.items():
+        older = _older_unpublished(tenant_id, first)
+        if len(older) >= OLDER_SCAN_LIMIT or not publisher.all_in_flight(older):
+            blocked.add(tenant_id)
+    for event in sorted(events, key=lambda e: e.id):
+        if event.tenant_id in blocked:
+            continue
+        publisher.produce(OutgoingMessage(topic=event.topic, key=kafka_key(event.tenant_id),
+                                          value=encode(event.payload), ref=event.id,
+                                          headers=[("event_type", event.payload["type"].encode())]))
 
 
 def _fast_publisher():

@@ -134,6 +134,8 @@ class BackgroundProducer:
         self._producer: Producer | None = None
         self._pid: int | None = None
         self._reports: list[DeliveryReport] = []
+        # Refs produced whose report has not been handed to on_reports yet (set ops are atomic under the GIL).
+        self._in_flight: set[Hashable] = set()
 
     def _get(self) -> Producer:
         with self._lock:
@@ -141,6 +143,7 @@ class BackgroundProducer:
                 self._producer = Producer(self._config)
                 self._pid = os.getpid()
                 self._reports = []
+                self._in_flight = set()
                 producer = self._producer
                 self._thread = threading.Thread(target=self._poll_forever, args=(producer,), daemon=True,
                                                 name="kafka-fast-path-poller")
@@ -148,16 +151,28 @@ class BackgroundProducer:
                 atexit.register(producer.flush, 2)
             return self._producer
 
+    def all_in_flight(self, refs: Iterable[Hashable]) -> bool:
+        """True when every ref was produced here and its delivery report is still to be handled."""
+        return all(ref in self._in_flight for ref in refs)
+
     def produce(self, message: OutgoingMessage) -> bool:
         try:
             producer = self._get()
+            self._in_flight.add(message.ref)
             producer.produce(message.topic, value=message.value, key=message.key, headers=message.headers,
                              on_delivery=lambda err, _msg, ref=message.ref: self._reports.append(
                                  (ref, None if err is None else str(err))))
             return True  # no poll() here: reports are collected by the poller thread only
         except Exception:  # BufferError when the local queue is full, or a client error
+            self._in_flight.discard(message.ref)
             logger.warning("fast-path produce failed; the relay will publish it", exc_info=True)
             return False
+
+    def _hand_over(self, batch: list[DeliveryReport]) -> None:
+        try:
+            self._on_reports(batch)
+        finally:  # only now: until on_reports has marked them, they count as in flight
+            self._in_flight.difference_update(ref for ref, _error in batch)
 
     def close(self, timeout: float = 5.0) -> None:
         """Flushes, stops the poller thread and lets it release its resources (on_idle)."""
@@ -177,7 +192,7 @@ class BackgroundProducer:
                     producer.poll(0.5)
                     if self._reports:
                         batch, self._reports = self._reports, []
-                        self._on_reports(batch)
+                        self._hand_over(batch)
                         idle_since = time.monotonic()
                     elif idle_since is not None and time.monotonic() - idle_since > self._idle_seconds:
                         idle_since = None
@@ -188,7 +203,7 @@ class BackgroundProducer:
                     time.sleep(1)
             if self._reports:  # reports that arrived with the final flush
                 batch, self._reports = self._reports, []
-                self._on_reports(batch)
+                self._hand_over(batch)
         finally:
             if self._on_idle:
                 self._on_idle()

@@ -120,12 +120,21 @@ class OrderViewSet(RateLimitedAPIMixin, viewsets.ViewSet):
             notes=data["notes"],
             idempotency_key=idempotency_key,
         )
-        headers = {"Idempotent-Replayed": "true"} if not placed.created else None
-        return _detail_response(request, placed.order.pk, status=201 if placed.created else 200, headers=headers)
+        if not placed.created:
+            return _detail_response(request, placed.order.pk, headers={"Idempotent-Replayed": "true"})
+        # The new order is rendered from memory: it has no history yet and its lines were just written.
+        role = selectors.order_actor_role(order=placed.order, user=request.user)
+        body = order_detail(placed.order, lines=placed.lines, status_changes=[],
+                            allowed_transitions=selectors.order_allowed_transitions(order=placed.order, role=role))
+        return Response(body, status=201)
 
     @action(detail=True, methods=["post", "put", "patch"], url_path="status")
     def change_status(self, request, pk=None):
         data = validated(OrderStatusInputSerializer(data=request.data))
         order = services.order_transition(order_id=pk, actor=request.user, to_status=data["status"],
                                           reason=data["reason"])
-        return _detail_response(request, order.pk)
+        # `order` comes back with tenant, customer and lines loaded; only the history is read again.
+        role = selectors.order_actor_role(order=order, user=request.user)
+        body = order_detail(order, status_changes=selectors.order_status_history(order=order),
+                            allowed_transitions=selectors.order_allowed_transitions(order=order, role=role))
+        return Response(body)

@@ -126,7 +126,7 @@ def test_events_are_handed_on_only_after_commit(customer, restaurant, menu_item,
                                                 django_capture_on_commit_callbacks):
     # given
     handed = []
-    monkeypatch.setattr(outbox, "events_committed", handed.append)
+    monkeypatch.setattr(outbox, "events_committed", lambda ids, **known: handed.append(ids))
 
     # when
     with django_capture_on_commit_callbacks(execute=False) as callbacks:

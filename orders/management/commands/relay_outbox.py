@@ -5,7 +5,7 @@ import signal
 from django.core.management.base import BaseCommand, CommandError
 
 from foodsys.observability.http_exporter import start_metrics_server
-from orders.relay import DEFAULT_BATCH_SIZE, OutboxRelay
+from orders.relay import DEFAULT_BATCH_SIZE, IDLE_POLL_SECONDS, OutboxRelay
 
 
 class Command(BaseCommand):
@@ -15,7 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--metrics-port", type=int, default=None, help="Expose Prometheus metrics on this port.")
         parser.add_argument("--once", action="store_true", help="Drain what is unpublished now, then exit.")
         parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
-        parser.add_argument("--poll-interval", type=float, default=1.0, help="Seconds to wait when idle.")
+        parser.add_argument("--poll-interval", type=float, default=IDLE_POLL_SECONDS, help="Seconds to wait when idle.")
 
     def handle(self, *args, once, batch_size, poll_interval, **options):
         if options.get("metrics_port"):

@@ -57,7 +57,7 @@ def test_placing_returns_the_full_order(customer_client, customer, priced_restau
                                         django_capture_on_commit_callbacks):
     # given
     handed_on = []
-    monkeypatch.setattr(outbox, "events_committed", handed_on.append)
+    monkeypatch.setattr(outbox, "events_committed", lambda ids, **known: handed_on.append(ids))
     item = menu_item_in(priced_restaurant, name="Pad thai", price=Decimal("12.00"))
     spice = f.OptionGroupFactory(item=item, name="Spice", min_select=1, max_select=2)
     hot = f.OptionFactory(group=spice, name="Hot", price_delta=Decimal("0.50"))
