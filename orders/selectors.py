@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 
 from accounts.models import Membership
 from foodsys.common.exceptions import NotFoundError
-from foodsys.tenancy.resolution import is_admin
+from foodsys.tenancy.resolution import UNKNOWN, is_admin, remembered_membership
 from orders import state_machine
 from orders.models import Order, OrderStatusChange
 
@@ -63,7 +63,10 @@ def order_actor_role(*, order: Order, user) -> str | None:
         return None
     if is_admin(user):
         return state_machine.ADMIN
-    if Membership.objects.filter(user=user, tenant_id=order.tenant_id).exists():
+    known = remembered_membership(user, order.tenant_id)  # the tenant middleware may know already
+    if known is UNKNOWN:
+        known = Membership.objects.filter(user=user, tenant_id=order.tenant_id).exists() or None
+    if known:
         return state_machine.RESTAURANT
     if order.customer_id == user.id:
         return state_machine.CUSTOMER

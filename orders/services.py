@@ -170,9 +170,10 @@ def order_place(*, customer: User, restaurant_ref: int | uuid.UUID, lines: list[
       payment gateway is integrated, so nothing is ever charged or marked paid here.
     - Idempotency-Key: an unexpired (24 h) key of the same customer returns the order it placed
       (created=False) when the request fingerprint matches, else 409 `idempotency_key_reused`.
-      The key is looked up before the restaurant's opening state is checked, so a replay still
-      answers after the restaurant closes. Two racing requests with one key: the loser's
-      transaction fails on the unique key, rolls back entirely and returns the winner's order.
+      The key is claimed inside the placing transaction; only when that claim collides, or the
+      request is refused (closed restaurant, 86'd item...), is the earlier order looked up, so a
+      replay still answers after the restaurant closes. Two racing requests with one key: the
+      loser's claim waits for the winner, fails, rolls back entirely and returns the winner's order.
     Raises ApplicationError (400), ConflictError (409) naming the offending field; writes nothing then.
     """
     now = timezone.now()
@@ -180,11 +181,25 @@ def order_place(*, customer: User, restaurant_ref: int | uuid.UUID, lines: list[
     restaurant = _restaurant_resolve(restaurant_ref)
     fingerprint = _fingerprint(restaurant=restaurant, lines=lines, delivery_address=delivery_address,
                                payment_method=payment_method, notes=notes)
-    if idempotency_key:
-        replayed = _idempotent_replay(customer=customer, key=idempotency_key, fingerprint=fingerprint, now=now)
-        if replayed is not None:
-            return PlacedOrder(order=replayed, created=False)
+    try:
+        order, created_lines = _order_validate_and_create(
+            customer=customer, restaurant=restaurant, lines=lines, delivery_address=delivery_address,
+            payment_method=payment_method, notes=notes, idempotency_key=idempotency_key, fingerprint=fingerprint,
+            now=now)
+    except (ApplicationError, IntegrityError):
+        # The happy path never reads the key: only a refused or colliding request looks for the
+        # order the key already placed (a replay after closing time still answers with it).
+        replayed = idempotency_key and _idempotent_replay(customer=customer, key=idempotency_key,
+                                                          fingerprint=fingerprint, now=now)
+        if not replayed:
+            raise
+        return PlacedOrder(order=replayed, created=False)
+    return PlacedOrder(order=order, created=True, lines=created_lines)
 
+
+def _order_validate_and_create(*, customer: User, restaurant: Restaurant, lines: list[OrderLineInput],
+                               delivery_address: dict, payment_method: str, notes: str,
+                               idempotency_key: str | None, fingerprint: str, now) -> tuple[Order, list[OrderLine]]:
     _restaurant_check_accepting(restaurant, now=now)
     priced = pricing.lines_price(restaurant=restaurant, lines=lines)
     subtotal = sum((line.line_total for line in priced), Decimal("0.00"))
@@ -194,17 +209,9 @@ def order_place(*, customer: User, restaurant_ref: int | uuid.UUID, lines: list[
             f"(subtotal {subtotal:.2f}).", code="below_minimum_order",
             fields={"items": [f"Subtotal is below the minimum order of {restaurant.minimum_order:.2f}."]},
             extra={"minimum_order": f"{restaurant.minimum_order:.2f}", "subtotal": f"{subtotal:.2f}"})
-    try:
-        order, created_lines = _order_create(customer=customer, restaurant=restaurant, priced=priced,
-                              delivery_address=delivery_address, payment_method=payment_method, notes=notes,
-                              idempotency_key=idempotency_key, fingerprint=fingerprint, now=now)
-    except IntegrityError:
-        replayed = idempotency_key and _idempotent_replay(customer=customer, key=idempotency_key,
-                                                          fingerprint=fingerprint, now=now)
-        if not replayed:
-            raise
-        return PlacedOrder(order=replayed, created=False)
-    return PlacedOrder(order=order, created=True, lines=created_lines)
+    return _order_create(customer=customer, restaurant=restaurant, priced=priced, delivery_address=delivery_address,
+                         payment_method=payment_method, notes=notes, idempotency_key=idempotency_key,
+                         fingerprint=fingerprint, now=now)
 
 
 def order_transition(*, order_id, actor: User, to_status: str, reason: str = "") -> Order:
@@ -212,6 +219,12 @@ def order_transition(*, order_id, actor: User, to_status: str, reason: str = "")
     conditional status update, its timestamp, an OrderStatusChange audit row, the outbox event
     `order_status_updated` and the `order.updated` broadcast. Of two racing transitions exactly one
     wins; the other raises 409. Raises 404 for an order the actor may not see."""
+    return order_transition_with_role(order_id=order_id, actor=actor, to_status=to_status, reason=reason)[0]
+
+
+def order_transition_with_role(*, order_id, actor: User, to_status: str, reason: str = "") -> tuple[Order, str]:
+    """order_transition, also returning the actor's role for the order (the API's body needs it).
+    The order comes back with tenant, customer and lines loaded."""
     reason = (reason or "").strip()
     if to_status not in OrderStatus.values:
         raise ApplicationError(f"Unknown status '{to_status}'.", code="invalid_status",
@@ -243,7 +256,7 @@ def order_transition(*, order_id, actor: User, to_status: str, reason: str = "")
                                          to_status=to_status, by=actor, reason=reason)
         outbox_event_create(order=order, event_type=EventType.ORDER_STATUS_UPDATED, from_status=from_status)
         order_broadcast(order=order, message_type="order.updated")
-    return order
+    return order, role
 
 
 def order_cancel_by_admin(*, order_id, admin: User, reason: str) -> Order:

@@ -15,6 +15,24 @@ class TenantResolution:
     problem: ApplicationError | None = None  # why there is no tenant, raised where one is required
 
 
+UNKNOWN = object()  # remembered_membership(): this request did not learn it
+
+
+def _remember(user, roles: dict, *, complete: bool) -> None:
+    """What resolve_tenant learned of the user's memberships, kept on the request's user object so a
+    later check in the same request (orders.selectors.order_actor_role) needs no second query."""
+    user._tenancy_memberships = (roles, complete)
+
+
+def remembered_membership(user, tenant_id) -> str | None | object:
+    """The user's role in `tenant_id` as learned in this request, None if known not to be a member,
+    else UNKNOWN."""
+    roles, complete = getattr(user, "_tenancy_memberships", ({}, False))
+    if tenant_id in roles:
+        return roles[tenant_id]
+    return None if complete else UNKNOWN
+
+
 def is_admin(user) -> bool:
     return bool(user and user.is_authenticated and (user.is_staff or user.is_superuser))
 
@@ -38,6 +56,7 @@ def resolve_tenant(*, user, header_value: str | None) -> TenantResolution:
             return TenantResolution(problem=PermissionDeniedError(
                 "Authentication is required for tenant endpoints.", code="not_authenticated", status=401))
         membership = Membership.objects.filter(user=user, tenant=tenant).first()
+        _remember(user, {tenant.tenant_id: membership.role if membership else None}, complete=False)
         if membership is not None:
             return TenantResolution(tenant=tenant, role=membership.role)
         if is_admin(user):
@@ -48,6 +67,7 @@ def resolve_tenant(*, user, header_value: str | None) -> TenantResolution:
         return TenantResolution(problem=PermissionDeniedError(
             "Authentication is required for tenant endpoints.", code="not_authenticated", status=401))
     memberships = list(Membership.objects.filter(user=user).select_related("tenant")[:2])
+    _remember(user, {m.tenant_id: m.role for m in memberships}, complete=len(memberships) < 2)
     if len(memberships) == 1:
         return TenantResolution(tenant=memberships[0].tenant, role=memberships[0].role)
     if memberships:

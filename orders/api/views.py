@@ -131,10 +131,9 @@ class OrderViewSet(RateLimitedAPIMixin, viewsets.ViewSet):
     @action(detail=True, methods=["post", "put", "patch"], url_path="status")
     def change_status(self, request, pk=None):
         data = validated(OrderStatusInputSerializer(data=request.data))
-        order = services.order_transition(order_id=pk, actor=request.user, to_status=data["status"],
-                                          reason=data["reason"])
+        order, role = services.order_transition_with_role(order_id=pk, actor=request.user, to_status=data["status"],
+                                                          reason=data["reason"])
         # `order` comes back with tenant, customer and lines loaded; only the history is read again.
-        role = selectors.order_actor_role(order=order, user=request.user)
         body = order_detail(order, status_changes=selectors.order_status_history(order=order),
                             allowed_transitions=selectors.order_allowed_transitions(order=order, role=role))
         return Response(body)
