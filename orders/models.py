@@ -15,7 +15,9 @@ def _money(**kwargs) -> models.DecimalField:
 class Order(TenantScopedModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     order_number = models.CharField(max_length=32)  # readable, unique per restaurant: YYYYMMDD-NNNN
-    customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
+    # Indexed by order_customer_created (customer first), not by a column index of its own.
+    customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders",
+                                 db_index=False)
     status = models.CharField(max_length=20, choices=OrderStatus.choices, default=OrderStatus.PENDING)
     payment_method = models.CharField(max_length=10, choices=PaymentMethod.choices)
     payment_status = models.CharField(max_length=10, choices=PaymentStatus.choices,
@@ -110,13 +112,13 @@ class DailyOrderCounter(TenantScopedModel):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["tenant", "day"], name="daily_counter_unique")]
-        indexes = [tenant_index("day", name="daily_counter_tenant_day")]
 
 
 class IdempotencyRecord(TenantScopedModel):
     """Remembers an Idempotency-Key for 24 h so a repeated POST returns the same order."""
 
-    customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Indexed by idempotency_unique_key (customer first).
+    customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
     key = models.CharField(max_length=255)
     fingerprint = models.CharField(max_length=64)  # sha256 of the canonical request body
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="+")

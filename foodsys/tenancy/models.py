@@ -28,6 +28,9 @@ class TenantScopedModel(models.Model):
         db_column="tenant_id",
         on_delete=models.PROTECT,
         related_name="+",
+        # No single-column index: every tenant model has (tenant, ...) indexes that serve the same
+        # lookups (tests/test_tenancy_guard.py insists), and each extra index costs every insert.
+        db_index=False,
     )
 
     objects = TenantManager()
