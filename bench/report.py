@@ -118,6 +118,19 @@ def markdown(result: dict) -> str:
             else:
                 lines.append(f"| {name} | {_fmt(row['mean_ms'])} | {_fmt(row['sql_per_request'])} | "
                              f"{_fmt(row['redis_commands_per_request'])} |")
+    explained = result.get("explain") or {}
+    if explained:
+        lines += ["", "## Hot queries, EXPLAIN ANALYZE on the seeded data", ""]
+        if "error" in explained:
+            lines.append(f"- {explained['error']}")
+        else:
+            lines += [f"Rows: {', '.join(f'{t} {n:,}' for t, n in explained.get('_table_rows', {}).items())}", "",
+                      "| query | ms | scans (index) |", "|---|---:|---|"]
+            for name, row in explained.items():
+                if not name.startswith("_"):
+                    scans = "; ".join(f"{s['node']} {s['relation'] or ''}" + (f" ({s['index']})" if s["index"] else "")
+                                      for s in row["scans"])
+                    lines.append(f"| {name} | {row['execution_ms']:.3f} | {scans} |")
     if result.get("profiles"):
         lines += ["", "## Profiles (py-spy, separate pass after the measured runs)", ""]
         for name, profile in result["profiles"].items():

@@ -318,6 +318,15 @@ class Bench:
             return {"error": f"bench.request_profile exited {done.returncode}; see {out / 'request-profile.log'}"}
         return json.loads((out / "request-profile.json").read_text())
 
+    def explain(self) -> dict:
+        """EXPLAIN ANALYZE of the hot queries on the seeded data (bench/explain.py)."""
+        out = WORK_DIR / "explain.json"
+        done = subprocess.run([PY, "-m", "bench.explain", str(out)], cwd=ROOT, env={**self.env, "LOG_LEVEL": "WARNING"},
+                              capture_output=True, text=True, timeout=120)
+        if done.returncode != 0:
+            return {"error": f"bench.explain exited {done.returncode}: {done.stderr[-300:]}"}
+        return json.loads(out.read_text())
+
     # --- the run -----------------------------------------------------------------------------
     def run(self) -> dict:
         started = time.monotonic()
@@ -340,9 +349,12 @@ class Bench:
                          self.run_fanout)
             profiles = self.profile() if self.config.profile else {}
             requests = self.request_profile() if self.config.profile else {}
+            explained = self.explain()
         finally:
             self.stack.stop()
-        return self.assemble(machine, timings, profiles, requests, time.monotonic() - started)
+        result = self.assemble(machine, timings, profiles, requests, time.monotonic() - started)
+        result["explain"] = explained
+        return result
 
     def assemble(self, machine: dict, timings: dict, profiles: dict, requests: dict, seconds: float) -> dict:
         machine["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
