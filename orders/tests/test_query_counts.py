@@ -16,18 +16,18 @@ from orders.tests.helpers import menu_item_in, order_payload
 
 URL = "/api/orders/"
 
-# user (JWT), customer's memberships (tenant resolution), restaurant, menu items+options (one query),
-# SAVEPOINT, daily number upsert, INSERT order, idempotency claim, INSERT lines, INSERT outbox, RELEASE,
-# membership exists (role for allowed_transitions)
-PLACE_QUERIES = 12
-# the placement's first 10 up to the rolled-back claim (SAVEPOINT, number, order, claim, ROLLBACK TO,
-# RELEASE), then the idempotency record, and the detail: order, lines, status changes, membership exists
-REPLAY_QUERIES = 15
-# user (JWT), X-Tenant-ID restaurant, owner's membership, SAVEPOINT, order (+tenant, customer), lines,
-# membership exists (role), conditional UPDATE, INSERT status change, INSERT outbox, RELEASE, status history
-STATUS_QUERIES = 12
-# user (JWT), customer's memberships, order (+tenant, customer), lines, status changes, membership exists
-DETAIL_QUERIES = 6
+# user (JWT), customer's memberships (tenant resolution; the role reuses them), restaurant, menu items with
+# options (one query), SAVEPOINT, daily number upsert, INSERT order, idempotency claim, INSERT lines,
+# INSERT outbox, RELEASE
+PLACE_QUERIES = 11
+# the placement's first 8 up to the colliding claim (SAVEPOINT, number, order, claim), ROLLBACK TO, RELEASE,
+# then the idempotency record, and the detail: order (+tenant, customer), lines, status changes
+REPLAY_QUERIES = 14
+# user (JWT), X-Tenant-ID restaurant, owner's membership (the role reuses it), SAVEPOINT, order (+tenant,
+# customer), lines, conditional UPDATE, INSERT status change, INSERT outbox, RELEASE, status history
+STATUS_QUERIES = 11
+# user (JWT), customer's memberships (the role reuses them), order (+tenant, customer), lines, status changes
+DETAIL_QUERIES = 5
 
 
 @pytest.fixture
