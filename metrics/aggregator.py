@@ -5,8 +5,7 @@ tests that run the consumer in-process.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import partial
+from collections.abc import Callable, Sequence
 
 from django.conf import settings
 
@@ -21,7 +20,7 @@ DEFAULT_GROUP = "metrics-aggregator"
 
 
 class MetricsAggregator:
-    def __init__(self, *, group_id: str = DEFAULT_GROUP, topic: str = ORDER_EVENTS, batch_size: int = 500,
+    def __init__(self, *, group_id: str = DEFAULT_GROUP, topic: str = ORDER_EVENTS, batch_size: int = 1000,
                  max_messages: int | None = None, idle_exit_seconds: float | None = None,
                  initial_offsets: dict[PartitionKey, int] | None = None, should_stop: Callable[[], bool] | None = None,
                  config: dict | None = None):
@@ -31,12 +30,17 @@ class MetricsAggregator:
         self.dead_letters = DeadLetterQueue(settings.KAFKA_BOOTSTRAP_SERVERS, ORDER_EVENTS_DLQ)
         self.runner = BatchConsumerRunner(
             bootstrap=settings.KAFKA_BOOTSTRAP_SERVERS, group_id=group_id, topics=[topic],
-            handle_batch=partial(handle_order_messages, dead_letter=self.dead_letters.send, notifier=self.pusher),
+            handle_batch=self._handle,
             batch_size=batch_size, max_messages=max_messages, idle_exit_seconds=idle_exit_seconds,
             initial_offsets=initial_offsets, should_stop=should_stop, on_tick=self.pusher.flush_due,
             # librdkafka statistics every 15 s feed the per-partition consumer-lag gauge.
             config={"statistics.interval.ms": 15000, "stats_cb": observed.record_kafka_stats, **(config or {})},
         )
+
+    def _handle(self, messages: Sequence) -> None:
+        # A full batch means more is waiting: push less often until the consumer has caught up.
+        self.pusher.backlogged = len(messages) >= self.runner.batch_size
+        handle_order_messages(messages, dead_letter=self.dead_letters.send, notifier=self.pusher)
 
     def stop(self) -> None:
         self.runner.stop()

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import time
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -63,10 +65,8 @@ def minute_of(moment: datetime) -> int:
 
 
 def prep_bucket(seconds: int) -> str:
-    for bound in PREP_BUCKETS:
-        if seconds <= bound:
-            return str(bound)
-    return OVERFLOW_BUCKET
+    i = bisect_left(PREP_BUCKETS, seconds)  # the first bound >= seconds
+    return str(PREP_BUCKETS[i]) if i < len(PREP_BUCKETS) else OVERFLOW_BUCKET
 
 
 def percentile_from_histogram(hist: dict[str, int], q: float) -> int | None:
@@ -88,7 +88,20 @@ def percentile_from_histogram(hist: dict[str, int], q: float) -> int | None:
 
 
 def _parse(iso: str) -> datetime:
-    return datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    return datetime.fromisoformat(iso)  # Python 3.11 reads the "Z" suffix too
+
+
+_split_total = re.compile(r"([0-9]+)(?:\.([0-9]{1,2}))?").fullmatch
+_STATUS_FIELDS = {s: status_field(s) for s in OPEN_STATUSES}
+
+
+def cents_of(total: str) -> int:
+    """'12.5' -> 1250 in integers, exactly as to_cents(Decimal(total)); an unusual string goes through Decimal."""
+    parts = _split_total(total)
+    if parts is None:
+        return to_cents(Decimal(total))
+    whole, frac = parts.groups()
+    return int(whole) * 100 + (int(frac) * (10 if len(frac) == 1 else 1) if frac else 0)
 
 
 @dataclass(frozen=True)
@@ -100,11 +113,18 @@ class _Effect:
     counters: dict[str, tuple[int, int]]  # name -> (amount, ttl)
 
 
-def _revenue_day(created: datetime, cents: int, profile: TenantProfile, now: float, counters: dict) -> None:
+def _first_kept_day(profile: TenantProfile, now: float) -> date:
+    return datetime.fromtimestamp(now, profile.zone).date() - timedelta(days=DAYS_KEPT - 1)
+
+
+def _revenue_day_name(created: datetime, profile: TenantProfile, first_kept: date) -> str | None:
     local_day = created.astimezone(profile.zone).date()
-    today = datetime.fromtimestamp(now, profile.zone).date()
-    if local_day >= today - timedelta(days=DAYS_KEPT - 1):
-        name = day_name(local_day)
+    return day_name(local_day) if local_day >= first_kept else None
+
+
+def _revenue_day(created: datetime, cents: int, profile: TenantProfile, now: float, counters: dict) -> None:
+    name = _revenue_day_name(created, profile, _first_kept_day(profile, now))
+    if name is not None:
         amount, _ttl = counters.get(name, (0, DAY_TTL_SECONDS))
         counters[name] = (amount + cents, DAY_TTL_SECONDS)
 
@@ -116,51 +136,47 @@ def _placed(created: datetime, counters: dict, now: float) -> None:
         counters[minute_name(minute)] = (counters.get(minute_name(minute), (0, ttl))[0] + 1, ttl)
 
 
-def _event_effect(envelope: dict[str, Any], profile: TenantProfile, now: float) -> _Effect:
+def event_delta(envelope: dict[str, Any], *, profile: TenantProfile, now: float | None = None,
+                first_kept: date | None = None) -> EventDelta:
+    """One event's increments. `first_kept` (the oldest local day whose revenue is kept) is the same for
+    a whole batch of a tenant, so apply_events passes it in."""
+    now = time.time() if now is None else now
+    first_kept = first_kept or _first_kept_day(profile, now)
     data = envelope["data"]
-    cents = to_cents(Decimal(data["total"]))
-    created = _parse(data["order_created_at"])
-    totals: dict[str, int] = {}
-    hist: dict[str, int] = {}
-    counters: dict[str, tuple[int, int]] = {}
-
-    def add(field: str, amount: int) -> None:
-        totals[field] = totals.get(field, 0) + amount
-
+    hashes: list[tuple[str, str, int]] = []
+    counters: list[tuple[str, int, int]] = []
+    revenue = 0  # signed cents that move revenue, on the order's local creation day
     if envelope["type"] == ORDER_CREATED:
-        add("orders", 1)
-        add("revenue_cents", cents)
-        if data["status"] in OPEN_STATUSES:
-            add(status_field(data["status"]), 1)
-        _placed(created, counters, now)
-        _revenue_day(created, cents, profile, now, counters)
+        revenue = cents_of(data["total"])
+        hashes.append((TOTALS, "orders", 1))
+        if data["status"] in _STATUS_FIELDS:
+            hashes.append((TOTALS, _STATUS_FIELDS[data["status"]], 1))
+        created = _parse(data["order_created_at"])
+        minute = minute_of(created)
+        ttl = int(minute + MINUTE_TTL_SECONDS - now)
+        if ttl > 0:
+            counters.append((minute_name(minute), 1, ttl))
     else:
         from_status, to_status = data["from_status"], data["to_status"]
-        if from_status in OPEN_STATUSES:
-            add(status_field(from_status), -1)
-        if to_status in OPEN_STATUSES:
-            add(status_field(to_status), 1)
+        if from_status != to_status:  # a no-op move nets to zero
+            if from_status in _STATUS_FIELDS:
+                hashes.append((TOTALS, _STATUS_FIELDS[from_status], -1))
+            if to_status in _STATUS_FIELDS:
+                hashes.append((TOTALS, _STATUS_FIELDS[to_status], 1))
         if to_status == CANCELLED:
-            add("cancelled", 1)
-            add("revenue_cents", -cents)
-            _revenue_day(created, -cents, profile, now, counters)
-        if to_status == READY and data["preparation_seconds"] is not None:
-            add("prep_count", 1)
-            add("prep_seconds", data["preparation_seconds"])
-            hist[prep_bucket(data["preparation_seconds"])] = 1
-    return _Effect(totals=totals, hist=hist, counters=counters)
-
-
-def event_delta(envelope: dict[str, Any], *, profile: TenantProfile, now: float | None = None) -> EventDelta:
-    effect = _event_effect(envelope, profile, time.time() if now is None else now)
-    return EventDelta(
-        event_id=envelope["event_id"],
-        tenant_id=envelope["tenant_id"],
-        occurred_ts=_parse(envelope["occurred_at"]).timestamp(),
-        hash_incr=(*((TOTALS, f, n) for f, n in effect.totals.items() if n),
-                   *((PREP_HIST, f, n) for f, n in effect.hist.items())),
-        counter_incr=tuple((name, n, ttl) for name, (n, ttl) in effect.counters.items()),
-    )
+            revenue = -cents_of(data["total"])
+            hashes.append((TOTALS, "cancelled", 1))
+        prep = data["preparation_seconds"]
+        if to_status == READY and prep is not None:
+            hashes += ((TOTALS, "prep_count", 1), (TOTALS, "prep_seconds", prep), (PREP_HIST, prep_bucket(prep), 1))
+    if revenue:
+        hashes.append((TOTALS, "revenue_cents", revenue))
+        day = _revenue_day_name(_parse(data["order_created_at"]), profile, first_kept)
+        if day is not None:
+            counters.append((day, revenue, DAY_TTL_SECONDS))
+    return EventDelta(event_id=envelope["event_id"], tenant_id=envelope["tenant_id"],
+                      occurred_ts=_parse(envelope["occurred_at"]).timestamp(),
+                      hash_incr=tuple(hashes), counter_incr=tuple(counters))
 
 
 @dataclass(frozen=True)
@@ -218,24 +234,27 @@ def apply_events(envelopes: Sequence[dict[str, Any]], *, store: MetricsStore | N
         return ApplyResult(0, 0, frozenset())
     store = store or get_store()
     now = time.time()
-    profiles: dict[str, TenantProfile] = {}
+    tenants: dict[str, tuple[TenantProfile, date]] = {}  # per tenant: its profile and first kept day
     deltas = []
     for e in envelopes:
         tid = e["tenant_id"]
-        profile = profiles.get(tid) or profiles.setdefault(tid, tenant_profile(tid, store=store))
-        deltas.append(event_delta(e, profile=profile, now=now))
+        known = tenants.get(tid)
+        if known is None:
+            profile = tenant_profile(tid, store=store)
+            known = tenants[tid] = (profile, _first_kept_day(profile, now))
+        deltas.append(event_delta(e, profile=known[0], now=now, first_kept=known[1]))
     flags = store.apply(deltas)
-    tenants = frozenset(d.tenant_id for d, applied in zip(deltas, flags, strict=True) if applied)
-    if tenants:
+    changed = frozenset(d.tenant_id for d, applied in zip(deltas, flags, strict=True) if applied)
+    if changed:
         if notifier is None:
             from metrics.live import process_pusher
 
             notifier = process_pusher()
-        notifier.notify(tenants)
+        notifier.notify(changed)
     applied = sum(flags)
     observed.record_consumed(applied)
     observed.record_deduplicated(len(flags) - applied)
-    return ApplyResult(applied=applied, duplicates=len(flags) - applied, tenants=tenants)
+    return ApplyResult(applied=applied, duplicates=len(flags) - applied, tenants=changed)
 
 
 class ConsumedMessage(Protocol):

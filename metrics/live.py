@@ -1,7 +1,10 @@
 """Live push of `metrics.update` to a tenant's channel group, coalesced per tenant.
 
-At most one push per tenant every `min_interval` seconds; a tenant that changed inside the interval
-is pushed once it ends (a trailing push), so the last state always goes out:
+At most one push per tenant every `min_interval` seconds (0.2 s: five a second). A change to a tenant
+not pushed within the interval goes out at once (the leading edge); one inside the interval is pushed
+when it ends (a trailing push), so the last state always goes out. While the consumer is behind
+(`backlogged`, set by the aggregator on a full batch) the interval stretches to `backlog_interval`:
+a dashboard replaying a backlog needs no five frames a second, and the drain keeps its CPU.
 - the Kafka consumer calls `flush_due()` on every loop tick and `flush_all()` on exit;
 - the in-process (embedded) pusher schedules the trailing push on a timer thread, except over the
   in-memory channel layer, which is not thread-safe across event loops: there it pushes every
@@ -26,8 +29,8 @@ from foodsys.tenancy.keys import tenant_group
 
 logger = logging.getLogger(__name__)
 
-MIN_INTERVAL_SECONDS = 0.5
-
+MIN_INTERVAL_SECONDS = 0.2
+BACKLOG_INTERVAL_SECONDS = 1.0
 
 SEND_TIMEOUT_SECONDS = 5.0
 _loop: asyncio.AbstractEventLoop | None = None
@@ -51,18 +54,18 @@ def metrics_update_message(snapshot: dict) -> dict:
 
 
 def push_snapshots(tenant_ids: list[str]) -> None:
-    """One `metrics.update` per tenant, sent together from one event-loop hop."""
-    from metrics.selectors import metrics_snapshot
+    """One `metrics.update` per tenant, read together from the store and sent together from one event-loop hop."""
+    from metrics.selectors import metrics_snapshots
 
     layer = get_channel_layer()
     if layer is None or not tenant_ids:
         return
-    messages = []
-    for tid in tenant_ids:
-        try:
-            messages.append((tenant_group(tid), metrics_update_message(metrics_snapshot(tenant_id=tid))))
-        except Exception:
-            logger.warning("metrics snapshot for tenant %s failed", tid, exc_info=True)
+    try:
+        snapshots = metrics_snapshots(tenant_ids=tenant_ids)
+    except Exception:
+        logger.warning("metrics snapshots for %d tenants failed", len(tenant_ids), exc_info=True)
+        return
+    messages = [(tenant_group(tid), metrics_update_message(snapshot)) for tid, snapshot in snapshots.items()]
 
     async def send_all() -> list:
         return await asyncio.gather(*(layer.group_send(group, message) for group, message in messages),
@@ -82,20 +85,28 @@ def push_snapshots(tenant_ids: list[str]) -> None:
 
 
 class MetricsPusher:
-    def __init__(self, *, min_interval: float = MIN_INTERVAL_SECONDS, use_timer: bool = False):
+    def __init__(self, *, min_interval: float = MIN_INTERVAL_SECONDS,
+                 backlog_interval: float = BACKLOG_INTERVAL_SECONDS, use_timer: bool = False):
         self.min_interval = min_interval
+        self.backlog_interval = max(min_interval, backlog_interval)
+        self.backlogged = False
         self.use_timer = use_timer
         self._lock = threading.Lock()
         self._last_sent: dict[str, float] = {}
         self._pending: set[str] = set()
         self._timers: dict[str, threading.Timer] = {}
 
+    @property
+    def interval(self) -> float:
+        return self.backlog_interval if self.backlogged else self.min_interval
+
     def notify(self, tenant_ids: Iterable[str]) -> None:
         now = time.monotonic()
+        interval = self.interval
         due = []
         with self._lock:
             for tid in tenant_ids:
-                wait = self._last_sent.get(tid, float("-inf")) + self.min_interval - now
+                wait = self._last_sent.get(tid, float("-inf")) + interval - now
                 if wait <= 0:
                     self._last_sent[tid] = now
                     self._pending.discard(tid)
@@ -110,10 +121,13 @@ class MetricsPusher:
         push_snapshots(due)
 
     def flush_due(self) -> None:
+        """The trailing pushes whose interval has ended."""
         now = time.monotonic()
+        interval = self.interval
         with self._lock:
-            due = [t for t in self._pending if self._last_sent.get(t, float("-inf")) + self.min_interval <= now]
-        self._send(due)
+            due = [t for t in self._pending if self._last_sent.get(t, float("-inf")) + interval <= now]
+        if due:
+            self._send(due)
 
     def flush_all(self) -> None:
         with self._lock:

@@ -8,12 +8,14 @@ preparation_seconds (int or null), order_created_at (ISO 8601 UTC).
 """
 
 import json
+import re
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 import fastjsonschema
+import orjson
 
 SCHEMA_VERSION = 1
 ORDER_CREATED = "order_created"
@@ -56,6 +58,16 @@ ENVELOPE_SCHEMA: dict[str, Any] = {
 # Compiled once into plain Python (about 15x faster than jsonschema); draft-07 covers every keyword used.
 _validate = fastjsonschema.compile(ENVELOPE_SCHEMA)
 
+# The consumer's fast path (see `_conforms`): the same rules, ASCII-only and exact types.
+_KEYS = frozenset(ENVELOPE_SCHEMA["required"])
+_DATA_KEYS = frozenset(ENVELOPE_SCHEMA["properties"]["data"]["required"])
+_TYPES = frozenset((ORDER_CREATED, ORDER_STATUS_UPDATED))
+_STATUS_SET = frozenset(_STATUSES)
+_is_uuid = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}").fullmatch
+_is_iso = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:Z|\+00:00)").fullmatch
+_is_total = re.compile(r"[0-9]+(?:\.[0-9]{1,2})?").fullmatch
+_is_currency = re.compile(r"[A-Z]{3}").fullmatch
+
 
 class InvalidEvent(ValueError):
     """The event does not match the envelope schema (or is not JSON at all)."""
@@ -81,7 +93,35 @@ def build_envelope(*, event_type: str, tenant_id: uuid.UUID | str, order_id: uui
     return envelope
 
 
+def _conforms(e: Any) -> bool:
+    """True only for envelopes the schema accepts, at a fraction of its cost. It may refuse a valid one
+    (a float 1.0 for an integer, non-ASCII digits): those go to the full validator, which decides."""
+    if type(e) is not dict or e.keys() != _KEYS:
+        return False
+    d = e["data"]
+    if type(d) is not dict or not d.keys() >= _DATA_KEYS:
+        return False
+    version, number, from_status = e["version"], d["order_number"], d["from_status"]
+    items, prep = d["item_count"], d["preparation_seconds"]
+    try:  # fullmatch() of a non-string, or a list looked up in a set, raises TypeError
+        return bool(
+            type(version) is int and version == SCHEMA_VERSION
+            and _is_uuid(e["event_id"]) and _is_uuid(e["tenant_id"]) and _is_uuid(e["order_id"])
+            and e["type"] in _TYPES and _is_iso(e["occurred_at"]) and _is_iso(d["order_created_at"])
+            and isinstance(number, str) and number
+            and d["status"] in _STATUS_SET and d["to_status"] in _STATUS_SET
+            and (from_status is None or from_status in _STATUS_SET)
+            and _is_total(d["total"]) and _is_currency(d["currency"])
+            and type(items) is int and items >= 0
+            and (prep is None or (type(prep) is int and prep >= 0))
+        )
+    except TypeError:
+        return False
+
+
 def validate_envelope(envelope: Any) -> dict[str, Any]:
+    if _conforms(envelope):
+        return envelope
     try:
         _validate(envelope)
     except fastjsonschema.JsonSchemaValueException as exc:
@@ -99,7 +139,7 @@ def decode(raw: bytes | str | None) -> dict[str, Any]:
     if raw is None:
         raise InvalidEvent("empty message")
     try:
-        envelope = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        envelope = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:  # invalid UTF-8 included
         raise InvalidEvent(f"not JSON: {exc}") from None
     return validate_envelope(envelope)

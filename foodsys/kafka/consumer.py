@@ -54,9 +54,12 @@ def consumer_config(bootstrap: str, group_id: str, **overrides: Any) -> dict[str
         "session.timeout.ms": 10_000,
         "enable.partition.eof": False,
         # Bounded prefetch: librdkafka's default (64 MB/partition queue) costs ~80 MB RSS on a backlog
-        # for no throughput; 8 MB still keeps several batches ready.
-        "queued.max.messages.kbytes": 8192,
+        # for no throughput; 4 MB (~8k events) still keeps several batches ready.
+        "queued.max.messages.kbytes": 4096,
         "queued.min.messages": 20000,
+        # Once that queue is full librdkafka postpones the next fetch by this much (default 1 s): a backlog
+        # then starved the loop for most of every second. 20 ms refills it long before it runs dry.
+        "fetch.queue.backoff.ms": 20,
         "logger": logging.getLogger("foodsys.kafka.librdkafka"),
     }
     config.update(overrides)
@@ -65,7 +68,7 @@ def consumer_config(bootstrap: str, group_id: str, **overrides: Any) -> dict[str
 
 class BatchConsumerRunner:
     def __init__(self, *, bootstrap: str, group_id: str, topics: list[str],
-                 handle_batch: Callable[[list[Message]], None], batch_size: int = 500, poll_timeout: float = 0.05,
+                 handle_batch: Callable[[list[Message]], None], batch_size: int = 1000, poll_timeout: float = 0.05,
                  max_messages: int | None = None, idle_exit_seconds: float | None = None,
                  initial_offsets: dict[PartitionKey, int] | None = None, should_stop: Callable[[], bool] | None = None,
                  on_tick: Callable[[], None] | None = None, config: dict[str, Any] | None = None):
@@ -152,10 +155,9 @@ class BatchConsumerRunner:
                     backoff = BACKOFF_START
                     self.stats.messages += len(messages)
                     self.stats.batches += 1
-                    for m in messages:
-                        key = (m.topic(), m.partition())
-                        self._uncommitted[key] = max(self._uncommitted.get(key, 0), m.offset() + 1)
-                        self.processed[key] = max(self.processed.get(key, 0), m.offset() + 1)
+                    for key, end in _batch_ends(messages).items():
+                        self._uncommitted[key] = max(self._uncommitted.get(key, 0), end)
+                        self.processed[key] = max(self.processed.get(key, 0), end)
                     self._commit()
                 if self.on_tick is not None:
                     self.on_tick()
@@ -202,6 +204,17 @@ class BatchConsumerRunner:
                 consumer.seek(TopicPartition(topic, partition, offset))
             except KafkaException as exc:  # no longer assigned: the new owner re-reads it
                 logger.warning("seek %s[%d]@%d failed: %s", topic, partition, offset, exc)
+
+
+def _batch_ends(messages: list[Message]) -> dict[PartitionKey, int]:
+    """The offset after the last message of each partition in the batch."""
+    ends: dict[PartitionKey, int] = {}
+    for m in messages:
+        key = (m.topic(), m.partition())
+        offset = m.offset() + 1
+        if offset > ends.get(key, 0):
+            ends[key] = offset
+    return ends
 
 
 def _is_record(message: Message | None) -> bool:

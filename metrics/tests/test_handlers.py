@@ -3,10 +3,13 @@ from decimal import Decimal
 
 import pytest
 
+from foodsys.common.money import to_cents
 from foodsys.testing import factories as f
 from metrics.handlers import (
+    OVERFLOW_BUCKET,
     PREP_BUCKETS,
     apply_events,
+    cents_of,
     handle_order_messages,
     percentile_from_histogram,
     prep_bucket,
@@ -184,6 +187,41 @@ def test_percentile_from_histogram_edges():
     assert percentile_from_histogram({prep_bucket(10): 1}, 0.9) == 30
     assert percentile_from_histogram({prep_bucket(600): 10}, 0.9) == 597  # 570 + 30 * 9/10
     assert percentile_from_histogram({prep_bucket(99_999): 10}, 0.9) == PREP_BUCKETS[-1]
+
+
+@pytest.mark.parametrize("total", ["0", "0.00", "7", "7.5", "7.05", "10.10", "0.99", "123456789.99", "١٢.٥"])
+def test_cents_of_is_exactly_the_decimal_rule(total):
+    assert cents_of(total) == to_cents(Decimal(total))
+
+
+def test_prep_bucket_is_the_first_bound_that_holds_the_time():
+    for seconds in range(0, 7300):
+        expected = next((str(b) for b in PREP_BUCKETS if seconds <= b), OVERFLOW_BUCKET)
+        assert prep_bucket(seconds) == expected
+
+
+def test_a_full_life_cycle_and_a_cancellation_sum_up_exactly(restaurant):
+    # given: one order through to delivery, one cancelled after confirmation, one moved to its own status
+    tid = restaurant.tenant_id
+    kept, cancelled = envelope(tid, total="19.99"), envelope(tid, total="5.01")
+    steps = [("pending", "confirmed"), ("confirmed", "preparing"), ("preparing", "ready"),
+             ("ready", "out_for_delivery"), ("out_for_delivery", "delivered")]
+    events = [kept, cancelled, *(transition(kept, from_status=a, to_status=b,
+                                            preparation_seconds=600 if b == "ready" else None) for a, b in steps),
+              transition(cancelled, from_status="pending", to_status="confirmed"),
+              transition(cancelled, from_status="confirmed", to_status="confirmed"),
+              transition(cancelled, from_status="confirmed", to_status="cancelled")]
+
+    # when
+    apply_events(events, notifier=Silent())
+
+    # then
+    snapshot = metrics_snapshot(tenant_id=tid)
+    assert snapshot["total_orders"] == 2 and snapshot["cancelled"] == 1
+    assert snapshot["revenue_total"] == snapshot["revenue_today"] == "19.99"
+    assert snapshot["average_order_value"] == "19.99"
+    assert snapshot["status_counts"] == dict.fromkeys(snapshot["status_counts"], 0)
+    assert snapshot["avg_prep_time_seconds"] == 600 and snapshot["p90_prep_time_seconds"] == 600
 
 
 class FakeMessage:

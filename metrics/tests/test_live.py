@@ -63,3 +63,80 @@ def test_pushes_are_coalesced_and_the_last_state_is_always_sent(restaurant):
     assert first["type"] == trailing["type"] == "metrics.update"
     with pytest.raises(asyncio.TimeoutError):
         async_to_sync(asyncio.wait_for)(layer.receive(channel), timeout=0.2)
+
+
+def _nothing_more(layer, channel) -> bool:
+    try:
+        async_to_sync(asyncio.wait_for)(layer.receive(channel), timeout=0.2)
+    except TimeoutError:
+        return True
+    return False
+
+
+def test_a_tenant_not_pushed_within_the_interval_is_pushed_at_once(restaurant, other_restaurant):
+    # given: the restaurant was pushed inside the interval, the other one never
+    layer, channel = _listen(restaurant.tenant_id)
+    other_layer, other_channel = _listen(other_restaurant.tenant_id)
+    pusher = MetricsPusher(min_interval=3600)
+    pusher.notify([str(restaurant.tenant_id)])
+    async_to_sync(layer.receive)(channel)
+
+    # when
+    pusher.notify([str(restaurant.tenant_id), str(other_restaurant.tenant_id)])
+
+    # then: the leading edge of the other tenant goes out without waiting; the first one's change waits
+    message = async_to_sync(other_layer.receive)(other_channel)
+    assert message["payload"]["data"]["tenant_id"] == str(other_restaurant.tenant_id)
+    assert _nothing_more(layer, channel)
+    pusher.flush_all()
+    assert async_to_sync(layer.receive)(channel)["type"] == "metrics.update"
+
+
+def test_a_backlog_stretches_the_interval_and_the_trailing_push_still_goes_out(restaurant):
+    # given: a consumer that is behind
+    layer, channel = _listen(restaurant.tenant_id)
+    pusher = MetricsPusher(min_interval=0, backlog_interval=3600)
+    pusher.backlogged = True
+    tid = str(restaurant.tenant_id)
+
+    # when: a first change, then more while still behind
+    pusher.notify([tid])
+    first = async_to_sync(layer.receive)(channel)
+    pusher.notify([tid])
+    pusher.flush_due()
+    held_back = _nothing_more(layer, channel)
+    pusher.backlogged = False  # caught up
+    pusher.flush_due()
+
+    # then
+    assert first["type"] == "metrics.update"
+    assert held_back
+    assert async_to_sync(layer.receive)(channel)["type"] == "metrics.update"
+    assert _nothing_more(layer, channel)
+
+
+def test_snapshots_of_several_tenants_read_together_match_one_by_one(restaurant, other_restaurant):
+    # given
+    from metrics.handlers import apply_events
+    from metrics.selectors import metrics_snapshot, metrics_snapshots
+    from metrics.tests.builders import envelope
+
+    class Silent:
+        def notify(self, tenant_ids):
+            pass
+
+    apply_events([envelope(restaurant.tenant_id, total="4.50"), envelope(other_restaurant.tenant_id, total="2.25"),
+                  envelope(other_restaurant.tenant_id, total="1.00")], notifier=Silent())
+    tenants = [str(restaurant.tenant_id), str(other_restaurant.tenant_id)]
+
+    # when
+    together = metrics_snapshots(tenant_ids=tenants)
+
+    # then
+    assert list(together) == tenants
+    for tid in tenants:
+        alone = metrics_snapshot(tenant_id=tid)
+        assert {k: v for k, v in together[tid].items() if k != "orders_per_minute"} == \
+            {k: v for k, v in alone.items() if k != "orders_per_minute"}
+    assert together[tenants[1]]["revenue_total"] == "3.25"
+    assert sum(b["count"] for b in together[tenants[1]]["orders_per_minute"]) == 2
