@@ -24,6 +24,11 @@ async def _send_to_groups(layer, groups: list[str], message: dict) -> None:
         await layer.group_send(group, message)
 
 
+def order_broadcasts_wait(timeout: float = 5.0) -> bool:
+    """Blocks until every queued broadcast of this process went out (tests; shutdown)."""
+    return _sender.wait_idle(timeout)
+
+
 def order_broadcast(*, order: Order, message_type: str, lines=None) -> None:
     """Snapshots the summary now (inside the transaction) and sends it once the transaction
     commits; a rolled-back change is never announced. A channel-layer failure is logged only.

@@ -13,6 +13,11 @@ Key design (every key is built in `foodsys.tenancy.keys`):
 
 Values are JSON text (never pickled model instances). Cache errors (Redis down) are logged and
 the caller falls through to the database.
+
+The hot public reads (`get_or_build`) store rendered bytes under a key without the version, prefixed
+with the version they were built under: the counter and the entry come back in one MGET, and an
+entry of an older version counts as a miss. A slow reader may still overwrite a newer entry with an
+older one; the next reader then misses and rebuilds, it is never served.
 """
 
 import json
@@ -131,6 +136,46 @@ def get_or_compute(name: str, key: str | None, compute: Callable[[], Any], *,
             _warn("set", key, exc)
             cache_stats.record_error(name)
     return data
+
+
+def get_or_build(name: str, *, version_key: str, entry_key: str, build: Callable[[], bytes],
+                 prefetched: dict[str, Any] | None = None) -> bytes:
+    """The bytes of `entry_key` if built under the current version of `version_key`, else `build()`
+    (stored under that version). One round trip on a hit, none when both keys are in `prefetched`
+    (values read earlier in this request, e.g. with the rate limits). An unreachable cache means `build()`."""
+    if prefetched is not None and version_key in prefetched and entry_key in prefetched:
+        found = prefetched
+    else:
+        try:
+            found = cache.get_many([version_key, entry_key])
+        except CACHE_ERRORS as exc:
+            _warn("get", entry_key, exc)
+            cache_stats.record_error(name)
+            cache_stats.record(name, hit=False)
+            return build()
+    version, entry = found.get(version_key), found.get(entry_key)
+    if version is not None and entry is not None:
+        built_under, _, payload = entry.partition(b"\n")
+        if int(built_under) == int(version):
+            cache_stats.record(name, hit=True)
+            return payload
+    cache_stats.record(name, hit=False)
+    version = int(version) if version is not None else current_version(version_key)
+    payload = build()
+    if version is not None:
+        try:
+            cache.set(entry_key, b"%d\n" % version + payload, timeout=settings.CACHE_TTL_SECONDS)
+        except CACHE_ERRORS as exc:
+            _warn("set", entry_key, exc)
+            cache_stats.record_error(name)
+    return payload
+
+
+def forget(key: str) -> None:
+    try:
+        cache.delete(key)
+    except CACHE_ERRORS as exc:
+        _warn("delete", key, exc)
 
 
 # --- catalog ---------------------------------------------------------------------------------

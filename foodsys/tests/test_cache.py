@@ -114,3 +114,70 @@ def test_unreachable_cache_falls_through_with_a_warning(settings, caplog):
     assert data == {"from": "db"}
     assert cache.cache_stats.errors["test"] == errors + 2  # the failed get and the failed set
     assert sum("using the database" in r.getMessage() for r in caplog.records) >= 3
+
+
+# --- get_or_build: rendered bytes tagged with their version ---------------------------------
+VERSION_KEY = keys.tenant_version_key(TENANT)
+ENTRY_KEY = keys.menu_body_cache_key(TENANT, 1)
+
+
+def _build_counting(calls: list, body: bytes = b'{"a":1}'):
+    def build() -> bytes:
+        calls.append(1)
+        return body
+    return build
+
+
+def test_get_or_build_builds_once_then_serves_the_stored_bytes():
+    calls: list = []
+
+    first = cache.get_or_build("test", version_key=VERSION_KEY, entry_key=ENTRY_KEY, build=_build_counting(calls))
+    second = cache.get_or_build("test", version_key=VERSION_KEY, entry_key=ENTRY_KEY, build=_build_counting(calls))
+
+    assert first == second == b'{"a":1}'
+    assert len(calls) == 1
+    assert django_cache.get(ENTRY_KEY) == b"%d\n" % cache.current_version(VERSION_KEY) + b'{"a":1}'
+
+
+def test_a_version_bump_makes_the_stored_bytes_a_miss():
+    cache.get_or_build("test", version_key=VERSION_KEY, entry_key=ENTRY_KEY, build=lambda: b"old")
+
+    cache.bump_version(VERSION_KEY)
+    served = cache.get_or_build("test", version_key=VERSION_KEY, entry_key=ENTRY_KEY, build=lambda: b"new")
+
+    assert served == b"new"
+
+
+def test_bytes_stored_late_by_a_slow_reader_of_the_old_version_are_never_served():
+    # given a reader that read version v, and a write that bumped it to v + 1 meanwhile
+    old = cache.current_version(VERSION_KEY)
+    cache.bump_version(VERSION_KEY)
+
+    # when the slow reader stores what it built from the old rows
+    django_cache.set(ENTRY_KEY, b"%d\n" % old + b"stale")
+
+    # then the next reader rebuilds
+    assert cache.get_or_build("test", version_key=VERSION_KEY, entry_key=ENTRY_KEY, build=lambda: b"fresh") == b"fresh"
+
+
+def test_get_or_build_uses_prefetched_values_without_asking_the_cache(settings):
+    version = cache.current_version(VERSION_KEY)
+    prefetched = {VERSION_KEY: version, ENTRY_KEY: b"%d\n" % version + b"prefetched"}
+    settings.CACHES = UNREACHABLE_CACHE  # any cache access would fail
+
+    served = cache.get_or_build("test", version_key=VERSION_KEY, entry_key=ENTRY_KEY, build=lambda: b"built",
+                                prefetched=prefetched)
+
+    assert served == b"prefetched"
+
+
+def test_get_or_build_falls_through_when_the_cache_is_unreachable(settings, caplog):
+    settings.CACHES = UNREACHABLE_CACHE
+    errors = cache.cache_stats.errors["test"]
+
+    with caplog.at_level(logging.WARNING):
+        served = cache.get_or_build("test", version_key=VERSION_KEY, entry_key=ENTRY_KEY, build=lambda: b"db")
+
+    assert served == b"db"
+    assert cache.cache_stats.errors["test"] == errors + 1
+    assert "using the database" in caplog.text

@@ -1,3 +1,4 @@
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, status, viewsets
@@ -15,6 +16,11 @@ from restaurants.api.serializers import (
 from restaurants.models import Restaurant
 from restaurants.selectors import restaurant_get, restaurant_get_for_owner
 from restaurants.services import restaurant_create, restaurant_deactivate, restaurant_update
+
+
+def _json(body: bytes) -> HttpResponse:
+    """A pre-rendered body, with the headers DRF's JSONRenderer would give it."""
+    return HttpResponse(body, content_type="application/json")
 
 
 @extend_schema_view(
@@ -38,15 +44,32 @@ class RestaurantViewSet(RateLimitedAPIMixin, viewsets.GenericViewSet):
             return [permissions.AllowAny()]
         return [permissions.IsAuthenticated()]
 
+    def cache_reads(self, request) -> list[str]:
+        """Public reads fetch their cached entry in the rate limits' round trip."""
+        if self.action == "list":
+            query = self._list_query(request)
+            return public.restaurant_page_cache_reads(request=request, paginator=self.paginator,
+                                                      filters=query.validated_data) if query.is_valid() else []
+        if self.action == "retrieve":
+            return public.detail_cache_reads(restaurant_id=int(self.kwargs["pk"]))
+        if self.action == "menu":
+            return public.menu_cache_reads(restaurant_id=int(self.kwargs["pk"]))
+        return []
+
+    def _list_query(self, request) -> RestaurantListQuerySerializer:
+        if not hasattr(self, "_query"):
+            self._query = RestaurantListQuerySerializer(data=request.query_params)
+        return self._query
+
     def list(self, request):
-        query = RestaurantListQuerySerializer(data=request.query_params)
+        query = self._list_query(request)
         query.is_valid(raise_exception=True)
-        return Response(public.public_restaurant_page(request=request, paginator=self.paginator,
-                                                      filters=query.validated_data))
+        return _json(public.public_restaurant_page_json(request=request, paginator=self.paginator,
+                                                        filters=query.validated_data, prefetched=self.prefetched))
 
     def retrieve(self, request, pk: str):
         try:
-            return Response(public.public_restaurant_detail(restaurant_id=int(pk)))
+            return _json(public.public_restaurant_detail_json(restaurant_id=int(pk), prefetched=self.prefetched))
         except NotFoundError:  # an inactive restaurant is still visible to its members and admins
             restaurant = restaurant_get(restaurant_id=int(pk), user=request.user)
             return Response(RestaurantOutputSerializer(restaurant).data)
@@ -54,7 +77,7 @@ class RestaurantViewSet(RateLimitedAPIMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["get"])
     def menu(self, request, pk: str):
         try:
-            return Response(public.public_menu(restaurant_id=int(pk)))
+            return _json(public.public_menu_json(restaurant_id=int(pk), prefetched=self.prefetched))
         except NotFoundError:
             restaurant = restaurant_get(restaurant_id=int(pk), user=request.user)
             data = public.menu_data(restaurant)

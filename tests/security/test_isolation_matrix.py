@@ -299,6 +299,7 @@ async def test_real_order_updates_reach_tenant_a_and_never_tenant_b(ws_world):
     from asgiref.sync import sync_to_async
 
     from orders import services
+    from orders.realtime import order_broadcasts_wait
 
     # given listeners of both tenants on their own streams, and both customers
     world = ws_world
@@ -315,6 +316,8 @@ async def test_real_order_updates_reach_tenant_a_and_never_tenant_b(ws_world):
     # when tenant A's owner confirms A's order through the real service (broadcast on commit)
     await sync_to_async(services.order_transition)(order_id=world.a.order.pk, actor=world.a.owner,
                                                    to_status="confirmed")
+    # On channels-redis the broadcast leaves from a background loop: let it go before the sentinels.
+    assert await sync_to_async(order_broadcasts_wait)(10)
     layer = get_channel_layer()
     for _name, (_socket, user, path) in sockets.items():
         group = keys.tenant_group(path.split("/")[3]) if path.startswith("/ws/tenant/") else keys.user_group(user.pk)

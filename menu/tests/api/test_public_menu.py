@@ -223,3 +223,76 @@ def test_catalog_reads_fall_through_when_redis_is_down(settings, api_client, own
     settings.CACHES = {"default": UNREACHABLE_REDIS}
     _assert_catalog_still_served(api_client, owner_client, menu_item, restaurant,
                                  django_capture_on_commit_callbacks, caplog)
+
+
+# --- the cached body -------------------------------------------------------------------------
+def _drf_rendered_menu(restaurant) -> bytes:
+    """What the menu looked like when DRF rendered it from the data on every request."""
+    from rest_framework.renderers import JSONRenderer
+
+    from restaurants.api import live_json, public
+
+    data = live_json.plain(public.menu_data(restaurant))
+    public.with_live_flags(data["restaurant"])
+    return JSONRenderer().render(data)
+
+
+def test_cached_menu_body_is_exactly_what_drf_rendered(api_client, restaurant):
+    _build_menu(restaurant, categories=2, items=2, options=2)
+    restaurant.name = 'Caf\u00e9 "Uno"\n\u2028'
+    restaurant.save()
+
+    responses = [api_client.get(menu_url(restaurant)) for _ in range(2)]  # built, then from the cache
+
+    for response in responses:
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/json"
+        assert response.content == _drf_rendered_menu(restaurant)
+
+
+def test_cached_menu_recomputes_the_live_flags_at_response_time(api_client, restaurant):
+    from datetime import timedelta
+    from unittest import mock
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    restaurant.accepting_orders, restaurant.paused_until = False, now + timedelta(hours=1)
+    restaurant.save()
+    assert api_client.get(menu_url(restaurant)).json()["restaurant"]["is_paused"] is True
+    hits = cache_stats.hits["menu"]
+
+    with mock.patch("django.utils.timezone.now", return_value=now + timedelta(hours=2)):
+        body = api_client.get(menu_url(restaurant)).json()
+
+    assert cache_stats.hits["menu"] == hits + 1
+    assert body["restaurant"]["is_paused"] is False
+
+
+@pytest.mark.redis
+def test_a_cached_menu_costs_one_redis_round_trip_and_no_query(api_client, restaurant, django_assert_num_queries):
+    from restaurants.tests.redis_round_trips import counting_redis
+
+    _build_menu(restaurant, categories=2, items=2, options=1)
+    first = api_client.get(menu_url(restaurant)).content
+
+    with django_assert_num_queries(0), counting_redis() as redis:
+        second = api_client.get(menu_url(restaurant)).content
+
+    assert second == first
+    assert redis["round_trips"] == 1  # the rate limit and the menu entry, pipelined
+
+
+def test_a_wrongly_remembered_tenant_is_corrected_not_served(api_client, restaurant, other_restaurant):
+    """Only a database that reuses ids could do this; the entry is still built for the right tenant."""
+    from restaurants.api import public
+
+    mine = f.MenuItemFactory(category=f.CategoryFactory(tenant=restaurant))
+    f.MenuItemFactory(category=f.CategoryFactory(tenant=other_restaurant))
+    public._known_tenants[restaurant.id] = str(other_restaurant.tenant_id)
+
+    body = api_client.get(menu_url(restaurant)).json()
+
+    assert list(_prices(body)) == [mine.id]
+    assert public._known_tenants[restaurant.id] == str(restaurant.tenant_id)
+    assert api_client.get(menu_url(restaurant)).json() == body

@@ -405,3 +405,43 @@ def test_money_fields_are_decimal_strings(api_client):
     body = api_client.get(detail_url(restaurant)).json()
 
     assert body["delivery_fee"] == "3.10" and body["minimum_order"] == "12.00"
+
+
+# --- cached bodies ---------------------------------------------------------------------------
+def _drf_rendered(data) -> bytes:
+    from rest_framework.renderers import JSONRenderer
+
+    from restaurants.api import live_json, public
+    from restaurants.api.serializers import RestaurantOutputSerializer
+
+    if isinstance(data, Restaurant):
+        return JSONRenderer().render(public.with_live_flags(live_json.plain(RestaurantOutputSerializer(data).data)))
+    return JSONRenderer().render(data)
+
+
+def test_cached_list_and_detail_bodies_are_exactly_what_drf_rendered(api_client):
+    first = f.RestaurantFactory(name="A \u2028 \"quoted\"", city="Berlin")
+    f.RestaurantFactory(name="B", city="Berlin", accepting_orders=False)
+    for _ in range(2):  # built, then from the cache
+        listed = api_client.get(LIST_URL, {"city": "berlin", "page_size": 1})
+        detail = api_client.get(detail_url(first))
+
+        row = json.loads(_drf_rendered(Restaurant.objects.get(pk=first.pk)))
+        expected_list = {"count": 2, "next": listed.json()["next"], "previous": None, "results": [row]}
+        assert listed["Content-Type"] == detail["Content-Type"] == "application/json"
+        assert listed.content == _drf_rendered(expected_list)
+        assert detail.content == _drf_rendered(Restaurant.objects.get(pk=first.pk))
+    assert "page=2" in listed.json()["next"]
+
+
+@pytest.mark.redis
+def test_cached_list_and_detail_cost_one_redis_round_trip_each(api_client, restaurant):
+    from restaurants.tests.redis_round_trips import counting_redis
+
+    first_list, first_detail = api_client.get(LIST_URL).content, api_client.get(detail_url(restaurant)).content
+
+    with counting_redis() as redis:
+        assert api_client.get(LIST_URL).content == first_list
+        assert api_client.get(detail_url(restaurant)).content == first_detail
+
+    assert redis["round_trips"] == 2

@@ -1,0 +1,55 @@
+from datetime import UTC, datetime
+
+import pytest
+from rest_framework.renderers import JSONRenderer
+
+from restaurants.api import live_json
+
+WEEK = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+ALWAYS = {day: [{"open": "00:00", "close": "24:00"}] for day in WEEK}
+NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)  # a Monday
+
+
+def _row(**fields):
+    return {"id": 7, "name": "Caf\u00e9 \u2028 \"Line\"\nTwo", "timezone": "UTC", "opening_hours": ALWAYS,
+            "accepting_orders": True, "paused_until": None, **fields}
+
+
+@pytest.mark.parametrize("shape", ["flags_last", "flags_first", "flags_between"])
+def test_filled_row_is_byte_for_byte_what_drf_renders(shape):
+    # given a row whose flags sit at the end, at the start or in the middle
+    base = _row()
+    flags = {"is_open_now": True, "is_paused": False}
+    data = {
+        "flags_last": {**base, **flags},
+        "flags_first": {"is_paused": False, "is_open_now": True, **base},
+        "flags_between": {"id": 7, "is_paused": False, "is_open_now": True, "rest": [1, {"a": None}], **base},
+    }[shape]
+
+    # when it is split, packed, unpacked and filled
+    packed = live_json.pack({"count": 1}, [live_json.live_row(data)])
+    header, (row,) = live_json.unpack(packed)
+
+    # then the bytes equal the API renderer's output, with flags computed for NOW
+    assert header == {"count": 1}
+    assert live_json.fill(row, NOW) == JSONRenderer().render(data)
+
+
+def test_flags_are_computed_from_the_stored_inputs_at_fill_time():
+    closed_now = _row(opening_hours={"sunday": [{"open": "10:00", "close": "11:00"}]}, accepting_orders=False,
+                      paused_until="2026-01-05T13:00:00Z")
+    row = live_json.live_row({**closed_now, "is_open_now": None, "is_paused": None})
+
+    before, after = live_json.fill(row, NOW), live_json.fill(row, datetime(2026, 1, 5, 14, 0, tzinfo=UTC))
+
+    assert before.endswith(b'"is_open_now":false,"is_paused":true}')
+    assert after.endswith(b'"is_open_now":false,"is_paused":false}')  # the pause ended by itself
+
+
+def test_wrapping_bytes_surround_the_row():
+    row = live_json.live_row({**_row(), "is_open_now": None, "is_paused": None}, before=b'{"restaurant":',
+                             after=b',"categories":[]}')
+
+    body = live_json.fill(row, NOW)
+
+    assert body.startswith(b'{"restaurant":{"id":7,') and body.endswith(b'"is_paused":false},"categories":[]}')
