@@ -44,7 +44,7 @@ from django_ratelimit import ALL
 from django_ratelimit import core as rl
 from django_redis.cache import RedisCache
 from django_redis.exceptions import ConnectionInterrupted
-from redis.exceptions import NoScriptError, RedisError
+from redis.exceptions import NoScriptError, RedisError, ResponseError
 
 from foodsys.common.exceptions import RateLimitedError
 
@@ -174,24 +174,43 @@ def _redis_round_trip(cache: RedisCache, counters: list[_Counter],
     client = cache.client.get_client(write=True)
     keys = [cache.client.make_key(c.cache_key) for c in counters]
     args = [n for c in counters for n in (int(c.limit.increment), c.allowed, c.ttl)]
-    for attempt in (1, 2):
-        pipe = client.pipeline(transaction=False)
-        if counters:
-            pipe.evalsha(_COUNT_SCRIPT_SHA, len(keys), *keys, *args)
-        if read:
-            pipe.mget([cache.client.make_key(key) for key in read])
-        results = pipe.execute(raise_on_error=False)
-        if counters and isinstance(results[0], NoScriptError) and attempt == 1:  # new server, or SCRIPT FLUSH
-            client.script_load(_COUNT_SCRIPT)
-            continue
-        for result in results:
-            if isinstance(result, Exception):
-                raise result
-        break
+    commands = []
+    if counters:
+        commands.append(("EVALSHA", _COUNT_SCRIPT_SHA, len(keys), *keys, *args))
+    if read:
+        commands.append(("MGET", *(cache.client.make_key(key) for key in read)))
+    results = _send(client, commands)
+    if counters and isinstance(results[0], NoScriptError):  # a new server, or SCRIPT FLUSH
+        client.script_load(_COUNT_SCRIPT)
+        results = _send(client, commands)
+    for result in results:
+        if isinstance(result, Exception):
+            raise result
     counts = [int(n) for n in results[0]] if counters else []  # shorter when a spent limit stopped the script
     values = results[-1] if read else []
     return counts, {key: cache.client.decode(value) if value is not None else None
                     for key, value in zip(read, values, strict=True)}
+
+
+def _send(client, commands: list[tuple]) -> list[Any]:
+    """The commands in one write and their raw replies (an error reply as its exception), on one pooled
+    connection: redis-py's pipeline object, retries and reply callbacks cost more than the round trip."""
+    pool = client.connection_pool
+    connection = pool.get_connection()
+    try:
+        connection.send_packed_command(connection.pack_commands(commands))
+        results = []
+        for _ in commands:
+            try:
+                results.append(connection.read_response())
+            except ResponseError as exc:  # the reply was read whole: the connection stays usable
+                results.append(exc)
+        return results
+    except BaseException:
+        connection.disconnect()  # a half-read reply must never reach the next user
+        raise
+    finally:
+        pool.release(connection)
 
 
 def _cache_reads(cache, read: Sequence[str]) -> dict[str, Any]:
