@@ -24,7 +24,14 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": f"{CACHE_KEY_PREFIX}:asgi", "capacity": 1000},
+            # redis-py's async pool refuses a 101st concurrent connection ("Too many connections"):
+            # 500 sockets joining or leaving at once each hold one briefly, so the cap is higher.
+            # redis-py 8 reads with a 5 s socket timeout by default, the same as the server-side timeout
+            # of channels-redis's blocking BZPOPMIN: under load the reply lost that race and the socket
+            # was closed 4503 (django/channels_redis#422). The read timeout must exceed the pop's.
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15,
+                                  "max_connections": env.int("CHANNEL_LAYER_MAX_CONNECTIONS", default=2000)}],
+                       "prefix": f"{CACHE_KEY_PREFIX}:asgi", "capacity": 1000},
         }
     }
 else:
