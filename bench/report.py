@@ -111,7 +111,7 @@ def markdown(result: dict) -> str:
     requests = result.get("request_profile") or {}
     if requests and "error" not in requests:
         lines += ["", "## Per request, in-process (one client; pyinstrument trees in artifacts/bench/profiles/)",
-                  "", "| endpoint | mean ms | SQL queries | Redis commands |", "|---|---:|---:|---:|"]
+                  "", "| endpoint | mean ms | SQL queries | Redis round trips |", "|---|---:|---:|---:|"]
         for name, row in requests.items():
             if "error" in row:
                 lines.append(f"| {name} | {row['error']} | | |")

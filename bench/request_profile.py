@@ -1,4 +1,4 @@
-"""In-process profile of single requests: SQL queries per request, Redis commands, and a pyinstrument tree.
+"""In-process profile of single requests: SQL queries per request, Redis round trips, and a pyinstrument tree.
 
     python -m bench.request_profile DATA_JSON OUT_DIR     (with the bench environment)
 
@@ -31,24 +31,28 @@ WARMUP, MEASURED = 10, 40
 
 
 class RedisCounter:
-    """Counts Redis commands sent by this process (django-redis, django-ratelimit, channels' sync paths)."""
+    """Counts Redis round trips of this process: every write of packed commands (a pipeline, or the
+    rate limits' script + prefetch, is one), named by its first command."""
 
     def __init__(self):
         self.commands: Counter = Counter()
-        self._original = AbstractConnection.send_command
+        self._original = AbstractConnection.send_packed_command
 
     def __enter__(self):
         counter = self
 
-        def send_command(conn, *args, **kwargs):
-            counter.commands[str(args[0]).upper() if args else "?"] += 1
-            return counter._original(conn, *args, **kwargs)
+        def send_packed_command(conn, command, *args, **kwargs):
+            chunks = command if isinstance(command, list | tuple) else [command]
+            first = bytes(chunks[0][:40]) if chunks and isinstance(chunks[0], bytes | bytearray | memoryview) else b""
+            name = first.split(b"\r\n")[2].decode(errors="replace").upper() if first.count(b"\r\n") >= 2 else "?"
+            counter.commands[name] += 1
+            return counter._original(conn, command, *args, **kwargs)
 
-        AbstractConnection.send_command = send_command
+        AbstractConnection.send_packed_command = send_packed_command
         return self
 
     def __exit__(self, *exc):
-        AbstractConnection.send_command = self._original
+        AbstractConnection.send_packed_command = self._original
 
 
 def requests(data: dict):
