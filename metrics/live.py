@@ -24,6 +24,7 @@ from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import connections
 from django.utils import timezone
 
+from foodsys.common.background_loop import BackgroundSender
 from foodsys.events.schema import iso_utc
 from foodsys.tenancy.keys import tenant_group
 
@@ -33,19 +34,9 @@ MIN_INTERVAL_SECONDS = 0.2
 BACKLOG_INTERVAL_SECONDS = 1.0
 
 SEND_TIMEOUT_SECONDS = 5.0
-_loop: asyncio.AbstractEventLoop | None = None
-_loop_lock = threading.Lock()
-
-
-def _send_loop() -> asyncio.AbstractEventLoop:
-    """One long-lived event loop (daemon thread) for every push: channels_redis keeps its connections per
-    loop, so a fresh loop per push (async_to_sync) would reconnect every time."""
-    global _loop
-    with _loop_lock:
-        if _loop is None:
-            _loop = asyncio.new_event_loop()
-            threading.Thread(target=_loop.run_forever, name="metrics-push-loop", daemon=True).start()
-        return _loop
+# One long-lived event loop for every push: channels_redis keeps its connections per loop, so a
+# fresh loop per push (async_to_sync) would reconnect every time.
+_sender = BackgroundSender("metrics-push")
 
 
 def metrics_update_message(snapshot: dict) -> dict:
@@ -75,7 +66,7 @@ def push_snapshots(tenant_ids: list[str]) -> None:
         if isinstance(layer, InMemoryChannelLayer):  # bound to the caller's loops (tests, embedded)
             results = async_to_sync(send_all)()
         else:
-            results = asyncio.run_coroutine_threadsafe(send_all(), _send_loop()).result(timeout=SEND_TIMEOUT_SECONDS)
+            results = _sender.call(send_all, SEND_TIMEOUT_SECONDS)
     except Exception:
         logger.warning("metrics.update push failed", exc_info=True)
         return

@@ -2,6 +2,7 @@
 
     sender = BackgroundSender("order-broadcast")
     sender.submit(lambda: layer.group_send(group, message))   # returns at once
+    sender.call(lambda: layer.group_send(group, message), 5)  # waits for the outcome
 
 - Submitted coroutines run one at a time, in submission order (a later `order.updated` never
   overtakes the `order.created` before it).
@@ -56,6 +57,12 @@ class BackgroundSender:
             self._idle.clear()
         loop.call_soon_threadsafe(queue.put_nowait, factory)
         return True
+
+    def call(self, factory: SendFactory, timeout: float) -> object:
+        """Runs one coroutine on the loop now (beside the queue) and waits for its result; raises on
+        timeout or on the coroutine's own error. For callers that must know the outcome."""
+        loop, _queue = self._running()
+        return asyncio.run_coroutine_threadsafe(factory(), loop).result(timeout)
 
     def wait_idle(self, timeout: float) -> bool:
         """Blocks until every submitted send has finished (tests, shutdown); False on timeout."""

@@ -147,3 +147,20 @@ def test_wait_idle_is_false_while_a_send_is_stuck_and_true_after(gate):
     # then
     assert (while_stuck, after) == (False, True)
     assert sent == ["stuck"]
+
+
+def test_call_waits_for_the_result_and_raises_the_coroutines_error():
+    # given
+    sender = BackgroundSender("test-call")
+
+    async def answer():
+        await asyncio.sleep(0)
+        return 42
+
+    async def broken():
+        raise ConnectionError("layer down")
+
+    # when / then
+    assert sender.call(answer, IDLE_TIMEOUT) == 42
+    with pytest.raises(ConnectionError, match="layer down"):
+        sender.call(broken, IDLE_TIMEOUT)
