@@ -47,6 +47,15 @@ def _fast_path_closed_before_teardown(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _process_memos_reset():
+    """Every test starts with no process-wide memo (foodsys/common/memo.py holds all of them)."""
+    from foodsys.common.memo import reset_all
+
+    reset_all()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _isolated_cache():
     """Every test starts with an empty cache (on Redis this flushes the test's own Redis DB)."""
     from django.core.cache import cache
