@@ -40,7 +40,7 @@ def _fast_path_closed_before_teardown(django_db_setup, django_db_blocker):
     """The Kafka fast path's poller thread holds a database connection; release it before the test
     database is dropped."""
     yield
-    from foodsys.events.dispatch import close_fast_publisher
+    from orders.dispatch import close_fast_publisher
 
     with django_db_blocker.unblock():
         close_fast_publisher()

@@ -88,7 +88,7 @@ def bench_env(config: BenchConfig) -> dict[str, str]:
             raise SystemExit(f"bench: {name} is not set; run through `make bench` (it exports the services env)")
     env = dict(os.environ)
     env.update({
-        "DJANGO_SETTINGS_MODULE": "foodsys.settings.production",
+        "DJANGO_SETTINGS_MODULE": "bench.settings",  # production settings + the bench URL conf
         "SECRET_KEY": config.secret_key,
         "SECURE_SSL_REDIRECT": "false",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",

@@ -8,7 +8,6 @@ import hashlib
 import os
 import subprocess
 import time
-from urllib.parse import urlsplit
 
 import psycopg
 from psycopg import sql
@@ -78,7 +77,3 @@ def prepare_database(*, db_name: str, size: SeedSize, env: dict[str, str], log) 
                                                                  sql.Literal(fingerprint)))
     log(f"migrated in {timings['migrate_s']}s, seeded in {timings['seed_s']}s; template {template} saved")
     return timings
-
-
-def database_name_of(url: str) -> str:
-    return urlsplit(url).path.lstrip("/")

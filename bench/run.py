@@ -373,7 +373,7 @@ class Bench:
             "config": {
                 "stack": f"gunicorn {cfg.workers} sync workers (persistent DB connections, request log and "
                          f"Prometheus multiprocess metrics on, as in production), daphne, relay_outbox, "
-                         f"consume_orders; settings foodsys.settings.production; DB {cfg.db_name}, "
+                         f"consume_orders; settings bench.settings (production + /bench/baseline); DB {cfg.db_name}, "
                          f"Redis /{cfg.redis_db}, shared Kafka",
                 "load": f"wrk {cfg.wrk_threads} threads x {cfg.wrk_connections} connections, {cfg.warmup:g}s warm-up "
                         f"+ {cfg.duration:g}s per HTTP scenario; pipeline {cfg.pipeline_rate:g} orders/s over "

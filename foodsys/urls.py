@@ -2,30 +2,25 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from bench.views import bench_baseline
 from foodsys import api_docs, health
-from foodsys.api_router import router
+from foodsys.api_router import urlpatterns as api_urlpatterns
 from foodsys.observability.views import metrics_view
 from foodsys.realtime.api.views import WsTicketView
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
-    path("bench/baseline", bench_baseline, name="bench-baseline"),  # benchmark ceiling (bench/)
     path("metrics", metrics_view, name="prometheus-metrics"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", api_docs.swagger_ui_view, name="api-docs"),
     path("api/auth/ws-ticket/", WsTicketView.as_view(), name="ws-ticket"),
     path("api/auth/", include("accounts.api.urls")),
-    path("api/", include("restaurants.api.urls")),
-    path("api/", include("menu.api.urls")),
-    path("api/", include("orders.api.urls")),
     path("api/", include("metrics.api.urls")),
-    path("api/", include(router.urls)),
+    path("api/", include(api_urlpatterns)),  # the one router, with its fast paths
     path("auth/", include("social_django.urls", namespace="social")),
     path("", include("accounts.urls")),
-    path("", include("restaurants.urls")),
+    path("", include("pages.urls")),  # dashboard, management and storefront pages
 ]
 
 handler404 = "foodsys.errors_views.not_found"

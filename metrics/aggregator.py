@@ -12,7 +12,7 @@ from django.conf import settings
 from foodsys.kafka.consumer import BatchConsumerRunner, PartitionKey
 from foodsys.kafka.producer import DeadLetterQueue
 from foodsys.kafka.topics import ORDER_EVENTS, ORDER_EVENTS_DLQ
-from foodsys.observability import metrics as observed
+from foodsys.observability import metrics as prometheus
 from metrics.handlers import handle_order_messages
 from metrics.live import MetricsPusher
 
@@ -34,7 +34,7 @@ class MetricsAggregator:
             batch_size=batch_size, max_messages=max_messages, idle_exit_seconds=idle_exit_seconds,
             initial_offsets=initial_offsets, should_stop=should_stop, on_tick=self.pusher.flush_due,
             # librdkafka statistics every 15 s feed the per-partition consumer-lag gauge.
-            config={"statistics.interval.ms": 15000, "stats_cb": observed.record_kafka_stats, **(config or {})},
+            config={"statistics.interval.ms": 15000, "stats_cb": prometheus.record_kafka_stats, **(config or {})},
         )
 
     def _handle(self, messages: Sequence) -> None:

@@ -1,7 +1,8 @@
 """The aggregation rules, in one place: order events -> per-tenant increments (`EventDelta`).
 
-The Kafka consumer (`consume_orders`) and the embedded in-process dispatch both call
-`apply_events`; only the transport differs. `order_net_effect` is the same rules summed over an
+The Kafka consumer (`consume_orders`) and the embedded in-process sink (registered by
+`MetricsConfig.ready()`) both call `apply_events`; only the transport differs. Live pushes go
+through the `notifier` argument only. `order_net_effect` is the same rules summed over an
 order's whole history, which `rebuild_metrics` uses to recompute everything from the orders table.
 
 Rules:
@@ -17,10 +18,8 @@ Rules:
 from __future__ import annotations
 
 import logging
-import math
 import re
 import time
-from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -29,62 +28,16 @@ from typing import Any, Protocol
 
 from foodsys.common.money import to_cents
 from foodsys.events.schema import ORDER_CREATED, InvalidEvent, decode
-from foodsys.observability import metrics as observed
+from foodsys.observability import metrics as prometheus
+from metrics.names import CANCELLED, OPEN_STATUSES, READY, day_name, minute_name, minute_of, prep_bucket, status_field
 from metrics.store import PREP_HIST, TOTALS, EventDelta, MetricsStore, get_store
 from metrics.tenants import TenantProfile, tenant_profile
 
 logger = logging.getLogger(__name__)
 
-OPEN_STATUSES = ("pending", "confirmed", "preparing", "ready", "out_for_delivery")
-CANCELLED = "cancelled"
-READY = "ready"
 MINUTE_TTL_SECONDS = 25 * 3600
 DAY_TTL_SECONDS = 3 * 24 * 3600
 DAYS_KEPT = 2  # revenue per local day is only read for "today"; yesterday's is kept for the switch
-
-# Preparation-time histogram: upper bounds in seconds (30 s wide up to 1 h, then 5 min up to 2 h).
-PREP_BUCKETS: tuple[int, ...] = (*range(30, 3601, 30), *range(3900, 7201, 300))
-OVERFLOW_BUCKET = "inf"
-
-
-# --- names (the store turns them into keys via keys.metrics_key) -------------------------------
-def minute_name(minute_epoch: int) -> str:
-    return f"opm:{int(minute_epoch)}"
-
-
-def day_name(day: date) -> str:
-    return f"revenue_day:{day.isoformat()}"
-
-
-def status_field(status: str) -> str:
-    return f"status:{status}"
-
-
-def minute_of(moment: datetime) -> int:
-    return int(moment.timestamp()) // 60 * 60
-
-
-def prep_bucket(seconds: int) -> str:
-    i = bisect_left(PREP_BUCKETS, seconds)  # the first bound >= seconds
-    return str(PREP_BUCKETS[i]) if i < len(PREP_BUCKETS) else OVERFLOW_BUCKET
-
-
-def percentile_from_histogram(hist: dict[str, int], q: float) -> int | None:
-    """Estimate of the q-quantile, interpolated linearly inside the bucket that holds it."""
-    counts = {k: n for k, n in hist.items() if n > 0}
-    total = sum(counts.values())
-    if total == 0:
-        return None
-    rank = max(1, math.ceil(q * total))
-    seen = 0
-    lower = 0
-    for upper in PREP_BUCKETS:
-        n = counts.get(str(upper), 0)
-        if n and seen + n >= rank:
-            return round(lower + (upper - lower) * (rank - seen) / n)
-        seen += n
-        lower = upper
-    return PREP_BUCKETS[-1]  # in the overflow bucket: "at least the last bound"
 
 
 def _parse(iso: str) -> datetime:
@@ -95,7 +48,7 @@ _split_total = re.compile(r"([0-9]+)(?:\.([0-9]{1,2}))?").fullmatch
 _STATUS_FIELDS = {s: status_field(s) for s in OPEN_STATUSES}
 
 
-def cents_of(total: str) -> int:
+def parse_cents(total: str) -> int:
     """'12.5' -> 1250 in integers, exactly as to_cents(Decimal(total)); an unusual string goes through Decimal."""
     parts = _split_total(total)
     if parts is None:
@@ -147,7 +100,7 @@ def event_delta(envelope: dict[str, Any], *, profile: TenantProfile, now: float 
     counters: list[tuple[str, int, int]] = []
     revenue = 0  # signed cents that move revenue, on the order's local creation day
     if envelope["type"] == ORDER_CREATED:
-        revenue = cents_of(data["total"])
+        revenue = parse_cents(data["total"])
         hashes.append((TOTALS, "orders", 1))
         if data["status"] in _STATUS_FIELDS:
             hashes.append((TOTALS, _STATUS_FIELDS[data["status"]], 1))
@@ -164,7 +117,7 @@ def event_delta(envelope: dict[str, Any], *, profile: TenantProfile, now: float 
             if to_status in _STATUS_FIELDS:
                 hashes.append((TOTALS, _STATUS_FIELDS[to_status], 1))
         if to_status == CANCELLED:
-            revenue = -cents_of(data["total"])
+            revenue = -parse_cents(data["total"])
             hashes.append((TOTALS, "cancelled", 1))
         prep = data["preparation_seconds"]
         if to_status == READY and prep is not None:
@@ -229,7 +182,8 @@ class ApplyResult:
 def apply_events(envelopes: Sequence[dict[str, Any]], *, store: MetricsStore | None = None,
                  notifier: Notifier | None = None) -> ApplyResult:
     """Applies validated envelopes at most once each (dedupe by event_id, atomic with the update),
-    then asks for a live push of every tenant that changed."""
+    then asks `notifier` (when given: nothing is pushed otherwise) for a live push of every tenant
+    that changed."""
     if not envelopes:
         return ApplyResult(0, 0, frozenset())
     store = store or get_store()
@@ -245,15 +199,11 @@ def apply_events(envelopes: Sequence[dict[str, Any]], *, store: MetricsStore | N
         deltas.append(event_delta(e, profile=known[0], now=now, first_kept=known[1]))
     flags = store.apply(deltas)
     changed = frozenset(d.tenant_id for d, applied in zip(deltas, flags, strict=True) if applied)
-    if changed:
-        if notifier is None:
-            from metrics.live import process_pusher
-
-            notifier = process_pusher()
+    if changed and notifier is not None:
         notifier.notify(changed)
     applied = sum(flags)
-    observed.record_consumed(applied)
-    observed.record_deduplicated(len(flags) - applied)
+    prometheus.record_consumed(applied)
+    prometheus.record_deduplicated(len(flags) - applied)
     return ApplyResult(applied=applied, duplicates=len(flags) - applied, tenants=changed)
 
 
@@ -275,5 +225,5 @@ def handle_order_messages(messages: Sequence[ConsumedMessage], *,
         except InvalidEvent as exc:
             logger.error("poison message %s[%d]@%d: %s", message.topic(), message.partition(), message.offset(), exc)
             dead_letter(message, str(exc))
-            observed.record_dead_lettered()
+            prometheus.record_dead_lettered()
     return apply_events(envelopes, store=store, notifier=notifier)

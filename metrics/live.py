@@ -6,9 +6,11 @@ when it ends (a trailing push), so the last state always goes out. While the con
 (`backlogged`, set by the aggregator on a full batch) the interval stretches to `backlog_interval`:
 a dashboard replaying a backlog needs no five frames a second, and the drain keeps its CPU.
 - the Kafka consumer calls `flush_due()` on every loop tick and `flush_all()` on exit;
-- the in-process (embedded) pusher schedules the trailing push on a timer thread, except over the
-  in-memory channel layer, which is not thread-safe across event loops: there it pushes every
-  change at once (embedded volumes are tiny).
+- the in-process (embedded) pusher (`in_process_pusher()`, built once by `MetricsConfig.ready()` for
+  the sink it registers) schedules the trailing push on a timer thread, except over the in-memory
+  channel layer, which is not thread-safe across event loops: there it pushes every change at once
+  (embedded volumes are tiny).
+Nothing here is called implicitly: a caller that wants pushes passes a pusher as `notifier`.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from django.utils import timezone
 from foodsys.common.background_loop import BackgroundSender
 from foodsys.events.schema import iso_utc
 from foodsys.tenancy.keys import tenant_group
+from metrics.selectors import metrics_snapshots
 
 logger = logging.getLogger(__name__)
 
@@ -46,8 +49,6 @@ def metrics_update_message(snapshot: dict) -> dict:
 
 def push_snapshots(tenant_ids: list[str]) -> None:
     """One `metrics.update` per tenant, read together from the store and sent together from one event-loop hop."""
-    from metrics.selectors import metrics_snapshots
-
     layer = get_channel_layer()
     if layer is None or not tenant_ids:
         return
@@ -143,13 +144,8 @@ class MetricsPusher:
             connections.close_all()  # this timer thread's own connections only
 
 
-_process_pusher: MetricsPusher | None = None
-
-
-def process_pusher() -> MetricsPusher:
-    """The pusher of in-process (embedded) dispatch."""
-    global _process_pusher
-    if _process_pusher is None:
-        in_memory = isinstance(get_channel_layer(), InMemoryChannelLayer)
-        _process_pusher = MetricsPusher(min_interval=0 if in_memory else MIN_INTERVAL_SECONDS, use_timer=True)
-    return _process_pusher
+def in_process_pusher() -> MetricsPusher:
+    """A pusher for in-process (embedded) delivery: trailing pushes on timers, none held back over
+    the in-memory channel layer."""
+    in_memory = isinstance(get_channel_layer(), InMemoryChannelLayer)
+    return MetricsPusher(min_interval=0 if in_memory else MIN_INTERVAL_SECONDS, use_timer=True)

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from foodsys.common.money import CENT, from_cents
 from foodsys.events.schema import iso_utc
-from metrics.handlers import OPEN_STATUSES, day_name, minute_name, percentile_from_histogram, status_field
+from metrics.names import OPEN_STATUSES, day_name, minute_name, percentile_from_histogram, status_field
 from metrics.store import MetricsStore, RawMetrics, get_store
 from metrics.tenants import TenantProfile, tenant_profile
 

@@ -1,4 +1,5 @@
-"""Writes to the aggregates that are not event-driven: the rebuild from the orders table.
+"""Writes to the aggregates that are not event-driven: the rebuild from the orders table, and the
+embedded-mode warm-up that runs it once when a serving process starts.
 
 `metrics_rebuild` makes losing Redis lose nothing, and is safe to run while the consumer runs:
 1. In one consistent read (REPEATABLE READ on PostgreSQL) it reads the tenant's orders and the
@@ -14,29 +15,21 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from foodsys.common.exceptions import NotFoundError
-from metrics.handlers import (
-    DAYS_KEPT,
-    MINUTE_TTL_SECONDS,
-    OrderState,
-    apply_events,
-    day_name,
-    minute_name,
-    order_net_effect,
-)
-from metrics.live import process_pusher
-from metrics.selectors import metrics_snapshot
-from metrics.store import MetricsStore, RebuiltState, get_store
+from metrics.handlers import DAYS_KEPT, MINUTE_TTL_SECONDS, Notifier, OrderState, apply_events, order_net_effect
+from metrics.names import day_name, minute_name
+from metrics.store import CacheMetricsStore, MetricsStore, RebuiltState, get_store
 from metrics.tenants import TenantProfile, forget
 
-__all__ = ["metrics_rebuild", "metrics_snapshot"]  # metrics_snapshot: the agreed interface lives in selectors
+logger = logging.getLogger(__name__)
 
 CUTOFF_MARGIN_SECONDS = 300  # a transaction open longer than this at rebuild time is not expected
 
@@ -80,7 +73,8 @@ def _windows(now: float, profile: TenantProfile) -> list[str]:
     return minutes + [day_name(today - timedelta(days=i)) for i in range(DAYS_KEPT + 1)]
 
 
-def metrics_rebuild(*, tenant_id, store: MetricsStore | None = None) -> RebuildResult:
+def metrics_rebuild(*, tenant_id, store: MetricsStore | None = None, notifier: Notifier | None = None) -> RebuildResult:
+    """Recomputes one tenant's aggregates. Pushes a `metrics.update` only through `notifier`, when given."""
     from orders.models import OutboxEvent
 
     tenant_id = str(tenant_id)
@@ -100,25 +94,39 @@ def metrics_rebuild(*, tenant_id, store: MetricsStore | None = None) -> RebuildR
             .filter(created_at__gte=datetime.fromtimestamp(cutoff, UTC)).order_by("id")
             .values_list("event_id", "payload") if str(event_id) not in reflected]
     caught_up = apply_events(late, store=store).applied if late else 0
-    process_pusher().notify([tenant_id])
+    if notifier is not None:
+        notifier.notify([tenant_id])
     return RebuildResult(tenant_id=tenant_id, orders=len(orders), reflected_events=len(reflected),
                          caught_up_events=caught_up)
 
 
-# Embedded mode keeps the aggregates in each process's local-memory cache, which starts empty (e.g. the
-# server after `seed_demo` placed orders in another process). The first API read of a tenant this
-# process has no aggregates for rebuilds them from the orders table, once per tenant per process.
-_warmed_in_process: set[str] = set()
-
-
-def metrics_warm_if_cold(*, tenant_id, store: MetricsStore | None = None) -> bool:
-    """Rebuilds a tenant's embedded-mode aggregates when this process has none; True if it did."""
-    tenant_id = str(tenant_id)
-    if settings.REDIS_URL or tenant_id in _warmed_in_process:
-        return False
-    _warmed_in_process.add(tenant_id)
+def metrics_warm_embedded(*, store: MetricsStore | None = None) -> list[RebuildResult]:
+    """Embedded mode keeps the aggregates in each process's local-memory cache, which starts empty
+    (`make run`: `seed_demo` placed its orders in another process). Called once when a serving
+    process starts (`foodsys/asgi.py`), never from a request: rebuilds every tenant this process
+    holds no aggregates for. With Redis the aggregates are shared and outlive processes: nothing to do.
+    """
     store = store or get_store()
-    if store.read(tenant_id, counters=[]).last_updated:
-        return False
-    metrics_rebuild(tenant_id=tenant_id, store=store)
-    return True
+    if not isinstance(store, CacheMetricsStore):
+        return []
+    from restaurants.models import Restaurant
+
+    results = []
+    for tenant_id in Restaurant.objects.order_by("id").values_list("tenant_id", flat=True):
+        if not store.read(str(tenant_id), counters=[]).last_updated:
+            results.append(metrics_rebuild(tenant_id=tenant_id, store=store))
+    if results:
+        logger.info("embedded metrics warmed for %d tenants", len(results))
+    return results
+
+
+def metrics_warm_at_start() -> None:
+    """The serving process's start-up hook (`foodsys/asgi.py`): `metrics_warm_embedded` unless
+    METRICS_WARM_AT_START is off (tests build the aggregates they read). A database that is not
+    ready (not migrated yet) only leaves the aggregates to live events."""
+    if not settings.METRICS_WARM_AT_START:
+        return
+    try:
+        metrics_warm_embedded()
+    except DatabaseError:
+        logger.warning("embedded metrics warm-up skipped: the database is not ready", exc_info=True)

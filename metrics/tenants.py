@@ -2,27 +2,28 @@
 
 Looked up in the store (shared by every consumer, 1 h TTL), else the database (then stored; while
 the database is unreachable the lookup raises and the consumer retries the batch), and
-memoised per process for a few minutes only: a restaurant changing its time zone is picked up
-within PROCESS_TTL_SECONDS plus the store's TTL.
+memoised per process for a few minutes only (a `foodsys.common.memo` memo, so tests start
+without it): a restaurant changing its time zone is picked up within PROCESS_TTL_SECONDS plus the
+store's TTL.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 import time
 import zoneinfo
 from dataclasses import dataclass
 from functools import cached_property
 
+from foodsys.common.memo import process_memo
 from metrics.store import MetricsStore
 
 logger = logging.getLogger(__name__)
 
 PROCESS_TTL_SECONDS = 300
 MISS_TTL_SECONDS = 30
-_memo: dict[str, tuple[float, TenantProfile]] = {}
-_memo_lock = threading.Lock()
+# tenant id -> (monotonic expiry, TenantProfile)
+_profiles = process_memo("metrics.tenant_profiles", max_entries=10_000)
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,7 @@ def profile_from_db(tenant_id: str) -> TenantProfile | None:
 def tenant_profile(tenant_id: str, *, store: MetricsStore) -> TenantProfile:
     tenant_id = str(tenant_id)
     now = time.monotonic()
-    with _memo_lock:
-        hit = _memo.get(tenant_id)
+    hit = _profiles.get(tenant_id)
     if hit and hit[0] > now:
         return hit[1]
     stored = store.get_profile(tenant_id)
@@ -72,19 +72,17 @@ def tenant_profile(tenant_id: str, *, store: MetricsStore) -> TenantProfile:
         profile = profile_from_db(tenant_id)
         if profile is None:
             logger.warning("unknown tenant %s; using UTC/USD for its metrics", tenant_id)
-            with _memo_lock:  # briefly, so a burst of its events does not query the database per event
-                _memo[tenant_id] = (now + MISS_TTL_SECONDS, FALLBACK)
+            # briefly, so a burst of its events does not query the database per event
+            _profiles.set(tenant_id, (now + MISS_TTL_SECONDS, FALLBACK))
             return FALLBACK
         store.set_profile(tenant_id, profile.as_dict())
-    with _memo_lock:
-        _memo[tenant_id] = (now + PROCESS_TTL_SECONDS, profile)
+    _profiles.set(tenant_id, (now + PROCESS_TTL_SECONDS, profile))
     return profile
 
 
 def forget(tenant_id: str | None = None) -> None:
     """Drops memoised profiles (all, or one tenant's), e.g. after a rebuild."""
-    with _memo_lock:
-        if tenant_id is None:
-            _memo.clear()
-        else:
-            _memo.pop(str(tenant_id), None)
+    if tenant_id is None:
+        _profiles.clear()
+    else:
+        _profiles.pop(str(tenant_id))

@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 
 from foodsys.common.exceptions import ApplicationError
+from foodsys.tenancy.actor import Actor
 from orders.models import Order, OrderLine, OrderStatusChange, OutboxEvent
 from orders.services import order_cancel_by_admin
 
@@ -65,7 +66,8 @@ class OrderAdmin(admin.ModelAdmin):
             cancelled, failed = 0, []
             for order in queryset:
                 try:
-                    order_cancel_by_admin(order_id=order.pk, admin=request.user, reason=form.cleaned_data["reason"])
+                    order_cancel_by_admin(order_id=order.pk, actor=Actor.admin(request.user),
+                                          reason=form.cleaned_data["reason"])
                     cancelled += 1
                 except ApplicationError as exc:
                     failed.append(f"{order.order_number}: {exc.message}")

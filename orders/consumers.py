@@ -13,7 +13,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from redis.exceptions import RedisError
 
-from foodsys.observability import metrics as observed
+from foodsys.observability import metrics as prometheus
 from foodsys.realtime import access
 from foodsys.tenancy import keys
 
@@ -65,7 +65,7 @@ class GroupStreamConsumer(AsyncJsonWebsocketConsumer):
         for group in groups:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept(subprotocol=self.scope.get("accept_subprotocol"))
-        observed.websocket_opened()
+        prometheus.websocket_opened()
         self._counted = True
         self._recheck_task = asyncio.create_task(self._recheck_forever(user))
 
@@ -89,7 +89,7 @@ class GroupStreamConsumer(AsyncJsonWebsocketConsumer):
 
     async def disconnect(self, code):
         if getattr(self, "_counted", False):
-            observed.websocket_closed()
+            prometheus.websocket_closed()
             self._counted = False
         if self._recheck_task is not None:
             self._recheck_task.cancel()

@@ -1,3 +1,7 @@
+"""The one declaration of order statuses and event types. Lists that cannot import it (the event
+schema of the ground floor, the dashboard's JS, the storefront's tracked steps) are checked against
+it by foodsys/tests/test_event_schema.py and tests/test_status_lists.py; metrics derives its own."""
+
 from django.db import models
 
 

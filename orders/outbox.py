@@ -5,9 +5,9 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
-from foodsys.events.dispatch import CommittedEvent, events_committed
 from foodsys.events.schema import build_envelope, iso_utc
 from foodsys.kafka.topics import ORDER_EVENTS
+from orders.dispatch import CommittedEvent, events_committed
 from orders.models import Order, OutboxEvent
 
 

@@ -4,6 +4,10 @@ Money is a decimal string ("12.34") and times are ISO 8601 UTC ("...Z"), as ever
 `order_summary` reads `order.tenant`, `order.customer` and `order.lines`, so querysets feeding it
 use `select_related("tenant", "customer").prefetch_related("lines")` (orders.selectors does).
 A caller that already holds the lines (or the status history) in memory passes them instead.
+
+Both bodies are for one viewer: `role` is the viewer's role for the order (customer, owner, staff,
+admin; "restaurant" for the tenant's broadcast audience), and decides `next_statuses` /
+`allowed_transitions` (orders.state_machine), so a list item and the detail always agree.
 """
 
 from datetime import datetime
@@ -27,7 +31,7 @@ def customer_display_name(user) -> str:
     return user.name or user.email
 
 
-def order_summary(order: Order, *, lines: list[OrderLine] | None = None) -> dict[str, Any]:
+def order_summary(order: Order, *, role: str, lines: list[OrderLine] | None = None) -> dict[str, Any]:
     """The list item of GET /api/orders/ and the `data` of order.created/order.updated messages."""
     restaurant = order.tenant
     return {
@@ -57,7 +61,7 @@ def order_summary(order: Order, *, lines: list[OrderLine] | None = None) -> dict
         "created_at": _iso(order.created_at),
         "updated_at": _iso(order.updated_at),
         "estimated_ready_at": _iso(order.estimated_ready_at),
-        "next_statuses": state_machine.next_statuses(order.status, state_machine.RESTAURANT),
+        "next_statuses": state_machine.next_statuses(order.status, role),
     }
 
 
@@ -74,7 +78,7 @@ def _line_detail(line: OrderLine) -> dict[str, Any]:
     }
 
 
-def order_detail(order: Order, *, allowed_transitions: list[str], lines: list[OrderLine] | None = None,
+def order_detail(order: Order, *, role: str, lines: list[OrderLine] | None = None,
                  status_changes: list | None = None) -> dict[str, Any]:
     """The body of GET /api/orders/{id}/ (and of a placement or status change). Needs `lines` and
     `status_changes` prefetched (orders.selectors.order_get does) unless they are passed."""
@@ -113,7 +117,7 @@ def order_detail(order: Order, *, allowed_transitions: list[str], lines: list[Or
         "cancelled_at": _iso(order.cancelled_at),
         "cancel_reason": order.cancel_reason,
         "preparation_seconds": order.preparation_seconds,
-        "allowed_transitions": allowed_transitions,
+        "allowed_transitions": state_machine.next_statuses(order.status, role),
         "status_history": [
             {
                 "from_status": change.from_status,

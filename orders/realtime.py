@@ -10,8 +10,10 @@ from django.utils import timezone
 from foodsys.common.background_loop import BackgroundSender
 from foodsys.events.schema import iso_utc
 from foodsys.tenancy import keys
+from foodsys.tenancy.actor import CUSTOMER
 from orders.models import Order
 from orders.presenters import order_summary
+from orders.state_machine import RESTAURANT
 
 logger = logging.getLogger(__name__)
 
@@ -19,8 +21,8 @@ MESSAGE_TYPES = ("order.created", "order.updated")
 _sender = BackgroundSender("order-broadcast")
 
 
-async def _send_to_groups(layer, groups: list[str], message: dict) -> None:
-    for group in groups:
+async def _send_to_groups(layer, messages: list[tuple[str, dict]]) -> None:
+    for group, message in messages:
         await layer.group_send(group, message)
 
 
@@ -39,18 +41,22 @@ def order_broadcast(*, order: Order, message_type: str, lines=None) -> None:
     bound to the caller's loop, so there it is sent before returning."""
     if message_type not in MESSAGE_TYPES:
         raise ValueError(f"Unknown order message type {message_type!r}.")
-    data = order_summary(order, lines=lines)
-    groups = [keys.tenant_group(order.tenant_id), keys.user_group(order.customer_id)]
+    # Each group gets the body for its audience: the tenant group is the restaurant side (owners,
+    # staff, admins: the same next statuses), the user group is the order's customer.
+    audiences = [(keys.tenant_group(order.tenant_id), order_summary(order, role=RESTAURANT, lines=lines)),
+                 (keys.user_group(order.customer_id), order_summary(order, role=CUSTOMER, lines=lines))]
 
     def send() -> None:
-        message = {"type": message_type, "payload": {"type": message_type, "data": data,
-                                                      "sent_at": iso_utc(timezone.now())}}
+        sent_at = iso_utc(timezone.now())
+        messages = [(group, {"type": message_type, "payload": {"type": message_type, "data": data,
+                                                                "sent_at": sent_at}})
+                    for group, data in audiences]
         try:
             layer = get_channel_layer()
             if isinstance(layer, InMemoryChannelLayer):
-                async_to_sync(_send_to_groups)(layer, groups, message)
+                async_to_sync(_send_to_groups)(layer, messages)
             else:
-                _sender.submit(lambda: _send_to_groups(layer, groups, message))
+                _sender.submit(lambda: _send_to_groups(layer, messages))
         except Exception:
             logger.exception("Could not broadcast %s for order %s", message_type, order.id)
 

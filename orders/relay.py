@@ -18,9 +18,9 @@ tenant's oldest unpublished row (the idempotent producer keeps order within a se
 consumer drops duplicates by event_id). While Kafka is down every attempt fails and the runner
 backs off exponentially (capped at 5 s), then catches up.
 
-Transport: Kafka when KAFKA_BOOTSTRAP_SERVERS is set, else the in-process handler (the same
-`metrics.handlers.apply_events` the consumer runs), which sweeps up rows whose on-commit dispatch
-failed. Without Kafka that is only useful where the relay shares the metrics store with the web
+Transport: Kafka when KAFKA_BOOTSTRAP_SERVERS is set, else the in-process sinks the apps registered
+(`foodsys.events.sinks`, the same ones the on-commit dispatch uses), which sweeps up rows whose
+on-commit dispatch failed. Without Kafka that is only useful where the relay shares the metrics store with the web
 process: Redis (REDIS_URL set), or the same process (locmem is per process).
 """
 
@@ -38,10 +38,11 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from foodsys.events.schema import encode
-from foodsys.kafka.producer import ConfirmingProducer, OutgoingMessage
-from foodsys.observability import metrics as observed
-from foodsys.tenancy.keys import kafka_key, outbox_relay_lock_id
+from foodsys.events.sinks import deliver_in_process
+from foodsys.kafka.producer import ConfirmingProducer
+from foodsys.observability import metrics as prometheus
+from foodsys.tenancy.keys import outbox_relay_lock_id
+from orders.dispatch import outbox_message
 from orders.models import OutboxEvent
 
 logger = logging.getLogger(__name__)
@@ -68,8 +69,8 @@ class KafkaSink:
         self.timeout = message_timeout_ms / 1000 + 5
 
     def send(self, rows: Sequence[OutboxEvent]) -> dict[int, str | None]:
-        messages = [OutgoingMessage(topic=row.topic, key=kafka_key(row.tenant_id), value=encode(row.payload),
-                                    ref=row.id, headers=[("event_type", row.event_type.encode())]) for row in rows]
+        messages = [outbox_message(row_id=row.id, tenant_id=row.tenant_id, topic=row.topic, payload=row.payload)
+                    for row in rows]
         return self.producer.send(messages, timeout=self.timeout)
 
     def close(self) -> None:
@@ -77,11 +78,11 @@ class KafkaSink:
 
 
 class InProcessSink:
-    def send(self, rows: Sequence[OutboxEvent]) -> dict[int, str | None]:
-        from metrics.handlers import apply_events
+    """Embedded mode: the registered in-process sinks, as the on-commit dispatch uses them."""
 
+    def send(self, rows: Sequence[OutboxEvent]) -> dict[int, str | None]:
         try:
-            apply_events([row.payload for row in rows])
+            deliver_in_process([row.payload for row in rows])
         except Exception as exc:
             logger.exception("in-process apply failed")
             return {row.id: f"{type(exc).__name__}: {exc}" for row in rows}
@@ -178,8 +179,8 @@ class OutboxRelay:
         total = BatchResult()
         while not self._stop.is_set():
             batch = relay_batch(sink=self.sink, batch_size=self.batch_size)
-            observed.record_relayed(batch.published)
-            observed.record_relay_failed(batch.failed)
+            prometheus.record_relayed(batch.published)
+            prometheus.record_relay_failed(batch.failed)
             total.claimed += batch.claimed
             total.published += batch.published
             total.failed += batch.failed

@@ -3,6 +3,7 @@
 from accounts.models import User
 from menu.models import MenuItem
 from orders.enums import OrderStatus
+from orders.selectors import order_get
 from orders.services import OrderLineInput, order_place, order_transition
 from restaurants.models import Restaurant
 
@@ -30,7 +31,8 @@ def place_demo_orders(*, restaurant: Restaurant, customers: list[User]) -> int:
                              delivery_address=_ADDRESS, payment_method="cash", notes="Demo order",
                              idempotency_key=f"demo-{restaurant.tenant_id}-{index}")
         for status in path:
-            actor = customer if status == OrderStatus.CANCELLED else owner
-            order_transition(order_id=placed.order.id, actor=actor, to_status=status,
+            user = customer if status == OrderStatus.CANCELLED else owner
+            order, actor = order_get(user=user, order_id=placed.order.id, with_history=False)
+            order_transition(order=order, to_status=status, actor=actor,
                              reason="Demo cancellation" if status == OrderStatus.CANCELLED else "")
     return len(_PATHS)

@@ -5,10 +5,15 @@
 - list, customer view: otherwise (or with `mine_only`) -> the caller's own orders; an admin without
   a tenant sees every order.
 - one order (detail, status change): visible to its customer, to members of its tenant and to
-  admins (`order_actor_role`); anyone else gets 404, never 403, so ids do not leak.
+  admins (`order_actor`); anyone else gets 404, never 403, so ids do not leak.
+
+The caller's role for an order (an Actor: admin, else owner/staff of its tenant, else its customer)
+is what the bodies' `next_statuses` / `allowed_transitions` and order_transition go by. A request's
+TenantResolution, passed as `tenancy`, already knows some memberships and saves the query.
 """
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -16,8 +21,8 @@ from django.db.models import QuerySet
 
 from accounts.models import Membership
 from foodsys.common.exceptions import NotFoundError
-from foodsys.tenancy.resolution import UNKNOWN, is_admin, remembered_membership
-from orders import state_machine
+from foodsys.tenancy.actor import ADMIN, CUSTOMER, Actor
+from foodsys.tenancy.resolution import UNKNOWN, TenantResolution, is_admin
 from orders.models import Order, OrderStatusChange
 
 ORDERINGS = ("created_at", "-created_at", "total", "-total")
@@ -57,20 +62,30 @@ def order_list(*, user, tenant, filters: OrderFilters, mine_only: bool = False) 
     return orders.order_by(filters.ordering, tie_breaker)
 
 
-def order_actor_role(*, order: Order, user) -> str | None:
-    """The caller's role for this order (see state_machine), or None when it is not theirs to see."""
+def order_actors(*, orders: Iterable[Order], user, tenancy: TenantResolution | None = None) -> list[Actor | None]:
+    """The caller's Actor for each order (None: not theirs to see), with at most one membership query."""
+    orders = list(orders)
     if user is None or not user.is_authenticated:
-        return None
+        return [None] * len(orders)
     if is_admin(user):
-        return state_machine.ADMIN
-    known = remembered_membership(user, order.tenant_id)  # the tenant middleware may know already
-    if known is UNKNOWN:
-        known = Membership.objects.filter(user=user, tenant_id=order.tenant_id).exists() or None
-    if known:
-        return state_machine.RESTAURANT
-    if order.customer_id == user.id:
-        return state_machine.CUSTOMER
-    return None
+        return [Actor(user=user, role=ADMIN)] * len(orders)
+    roles = {}
+    for tenant_id in {order.tenant_id for order in orders}:
+        roles[tenant_id] = tenancy.membership_role(user=user, tenant_id=tenant_id) if tenancy else UNKNOWN
+    unknown = [tenant_id for tenant_id, role in roles.items() if role is UNKNOWN]
+    if unknown:
+        roles.update(dict.fromkeys(unknown))
+        roles.update(Membership.objects.filter(user=user, tenant_id__in=unknown).values_list("tenant_id", "role"))
+    actors = []
+    for order in orders:
+        role = roles[order.tenant_id] or (CUSTOMER if order.customer_id == user.pk else None)
+        actors.append(Actor(user=user, role=role) if role else None)
+    return actors
+
+
+def order_actor(*, order: Order, user, tenancy: TenantResolution | None = None) -> Actor | None:
+    """The caller's Actor for this order, or None when it is not theirs to see."""
+    return order_actors(orders=[order], user=user, tenancy=tenancy)[0]
 
 
 def parse_order_id(order_id) -> uuid.UUID:
@@ -80,19 +95,19 @@ def parse_order_id(order_id) -> uuid.UUID:
         raise NotFoundError("No such order.", code="order_not_found")
 
 
-def order_get(*, user, order_id) -> tuple[Order, str]:
-    """The order with everything the detail needs, and the caller's role; 404 when not visible."""
-    order = (_summary_queryset().prefetch_related("status_changes")
-             .filter(pk=parse_order_id(order_id)).first())
-    role = order_actor_role(order=order, user=user) if order is not None else None
-    if role is None:
+def order_get(*, user, order_id, tenancy: TenantResolution | None = None,
+              with_history: bool = True) -> tuple[Order, Actor]:
+    """The order with everything the detail needs (its status history unless `with_history` is
+    False), and the caller's Actor for it; 404 when not visible."""
+    orders = _summary_queryset()
+    if with_history:
+        orders = orders.prefetch_related("status_changes")
+    order = orders.filter(pk=parse_order_id(order_id)).first()
+    actor = order_actor(order=order, user=user, tenancy=tenancy) if order is not None else None
+    if actor is None:
         raise NotFoundError("No such order.", code="order_not_found")
-    return order, role
+    return order, actor
 
 
 def order_status_history(*, order: Order) -> list[OrderStatusChange]:
     return list(OrderStatusChange.objects.for_tenant(order.tenant_id).filter(order=order).order_by("at", "id"))
-
-
-def order_allowed_transitions(*, order: Order, role: str | None) -> list[str]:
-    return state_machine.next_statuses(order.status, role)

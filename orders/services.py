@@ -16,8 +16,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from foodsys.common.exceptions import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from foodsys.common.exceptions import ApplicationError, ConflictError, PermissionDeniedError
 from foodsys.common.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS, quantize_money
+from foodsys.tenancy.actor import Actor
 from foodsys.tenancy.resolution import is_admin
 from orders import locks, pricing, selectors, state_machine
 from orders.enums import EventType, OrderStatus, PaymentStatus
@@ -214,17 +215,15 @@ def _order_validate_and_create(*, customer: User, restaurant: Restaurant, lines:
                          fingerprint=fingerprint, now=now)
 
 
-def order_transition(*, order_id, actor: User, to_status: str, reason: str = "") -> Order:
-    """Moves an order along the state machine (orders.state_machine) in one transaction: the
-    conditional status update, its timestamp, an OrderStatusChange audit row, the outbox event
+def order_transition(*, order: Order, to_status: str, actor: Actor, reason: str = "") -> Order:
+    """Moves an order along the state machine (orders.state_machine) as `actor` in one transaction:
+    the conditional status update, its timestamp, an OrderStatusChange audit row, the outbox event
     `order_status_updated` and the `order.updated` broadcast. Of two racing transitions exactly one
-    wins; the other raises 409. Raises 404 for an order the actor may not see."""
-    return order_transition_with_role(order_id=order_id, actor=actor, to_status=to_status, reason=reason)[0]
+    wins; the other raises 409.
 
-
-def order_transition_with_role(*, order_id, actor: User, to_status: str, reason: str = "") -> tuple[Order, str]:
-    """order_transition, also returning the actor's role for the order (the API's body needs it).
-    The order comes back with tenant, customer and lines loaded."""
+    `order` and `actor` come from orders.selectors.order_get (the actor's role is relative to this
+    order; an order the user may not see is a 404 there). The order needs tenant, customer and lines
+    loaded (the broadcast reads them) and is updated in place and returned."""
     reason = (reason or "").strip()
     if to_status not in OrderStatus.values:
         raise ApplicationError(f"Unknown status '{to_status}'.", code="invalid_status",
@@ -233,14 +232,8 @@ def order_transition_with_role(*, order_id, actor: User, to_status: str, reason:
         raise ApplicationError("The reason is too long.", code="invalid",
                                fields={"reason": ["Ensure this field has no more than 500 characters."]})
     with transaction.atomic():
-        # Lines prefetched: the broadcast summary and the caller's detail body both read them.
-        order = (Order.objects.select_related("tenant", "customer").prefetch_related("lines")
-                 .filter(pk=selectors.parse_order_id(order_id)).first())
-        role = selectors.order_actor_role(order=order, user=actor) if order is not None else None
-        if role is None:
-            raise NotFoundError("No such order.", code="order_not_found")
         from_status = order.status
-        state_machine.check_transition(from_status=from_status, to_status=to_status, role=role, reason=reason)
+        state_machine.check_transition(from_status=from_status, to_status=to_status, role=actor.role, reason=reason)
         now = timezone.now()
         changes: dict[str, Any] = {state_machine.TIMESTAMP_FIELDS[to_status]: now, "updated_at": now}
         if to_status == OrderStatus.CANCELLED:
@@ -248,22 +241,23 @@ def order_transition_with_role(*, order_id, actor: User, to_status: str, reason:
         if not locks.order_status_compare_and_set(order_id=order.pk, from_status=from_status,
                                                   to_status=to_status, changes=changes):
             current = Order.objects.values_list("status", flat=True).get(pk=order.pk)
-            raise state_machine.transition_conflict(current_status=current, to_status=to_status, role=role)
+            raise state_machine.transition_conflict(current_status=current, to_status=to_status, role=actor.role)
         order.status = to_status
         for name, value in changes.items():
             setattr(order, name, value)
         OrderStatusChange.objects.create(tenant_id=order.tenant_id, order=order, from_status=from_status,
-                                         to_status=to_status, by=actor, reason=reason)
+                                         to_status=to_status, by=actor.user, reason=reason)
         outbox_event_create(order=order, event_type=EventType.ORDER_STATUS_UPDATED, from_status=from_status)
         order_broadcast(order=order, message_type="order.updated")
-    return order, role
+    return order
 
 
-def order_cancel_by_admin(*, order_id, admin: User, reason: str) -> Order:
+def order_cancel_by_admin(*, order_id, actor: Actor, reason: str) -> Order:
     """Platform-admin cancellation (Django admin action); a reason is always required."""
-    if not is_admin(admin):
+    if not (actor.is_admin and is_admin(actor.user)):
         raise PermissionDeniedError("Only platform admins may use this.", code="role_forbidden")
     if not (reason or "").strip():
         raise ApplicationError("A reason is required.", code="reason_required",
                                fields={"reason": ["This field is required."]})
-    return order_transition(order_id=order_id, actor=admin, to_status=OrderStatus.CANCELLED, reason=reason)
+    order, actor = selectors.order_get(user=actor.user, order_id=order_id, with_history=False)
+    return order_transition(order=order, to_status=OrderStatus.CANCELLED, actor=actor, reason=reason)

@@ -4,16 +4,17 @@
     pending -> cancelled                      (customer or restaurant)
     confirmed | preparing -> cancelled        (restaurant only, reason required)
 
-Roles are relative to one order: "customer" (who placed it), "restaurant" (a member of its
-tenant), "admin" (platform staff: whatever the machine allows, like the restaurant).
+Roles are relative to one order: "customer" (who placed it), "owner" / "staff" (a member of its
+tenant: the restaurant side, also named "restaurant" where no one member is meant, e.g. the tenant
+group's broadcast), "admin" (platform staff: whatever the machine allows, like the restaurant).
 """
 
 from foodsys.common.exceptions import ApplicationError, ConflictError, PermissionDeniedError
+from foodsys.tenancy.actor import ADMIN, CUSTOMER, OWNER, STAFF
 from orders.enums import OrderStatus
 
-CUSTOMER = "customer"
 RESTAURANT = "restaurant"
-ADMIN = "admin"
+RESTAURANT_SIDE = (RESTAURANT, OWNER, STAFF, ADMIN)
 
 FORWARD: dict[str, str] = {
     OrderStatus.PENDING: OrderStatus.CONFIRMED,
@@ -39,7 +40,7 @@ def next_statuses(status: str, role: str | None) -> list[str]:
     """The statuses `role` may move an order in `status` to (empty for an unrelated caller)."""
     if role == CUSTOMER:
         return [OrderStatus.CANCELLED.value] if status in CUSTOMER_CANCELLABLE else []
-    if role not in (RESTAURANT, ADMIN):
+    if role not in RESTAURANT_SIDE:
         return []
     allowed = [FORWARD[status].value] if status in FORWARD else []
     if status in RESTAURANT_CANCELLABLE:

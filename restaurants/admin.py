@@ -1,7 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
+from django.http import HttpResponseRedirect
 
 from foodsys.common.cache import invalidate_catalog_on_commit
+from foodsys.common.exceptions import ApplicationError
+from foodsys.tenancy.actor import Actor
+from restaurants import services
 from restaurants.models import Restaurant
 
 
@@ -18,8 +22,20 @@ class TenantListFilter(admin.SimpleListFilter):
         return queryset.for_tenant(self.value()) if self.value() else queryset
 
 
+class ServiceAdmin(admin.ModelAdmin):
+    """An admin whose writes go through the services: a service's refusal (ApplicationError, raised
+    inside the admin's transaction, so nothing was saved) is shown as a message on the same form."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ApplicationError as exc:
+            self.message_user(request, exc.message, level=messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
 @admin.register(Restaurant)
-class RestaurantAdmin(admin.ModelAdmin):
+class RestaurantAdmin(ServiceAdmin):
     list_display = ("name", "city", "currency", "is_active", "accepting_orders", "tenant_id", "created_at")
     list_filter = ("is_active", "city", "accepting_orders")
     search_fields = ("name", "email", "=tenant_id")
@@ -31,5 +47,16 @@ class RestaurantAdmin(admin.ModelAdmin):
         return False  # restaurants are deactivated (is_active), never deleted: their orders stay
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        invalidate_catalog_on_commit(obj.tenant_id, restaurant_changed=True)
+        """Changes go through the services as the admin user (role "admin")."""
+        if not change:
+            # No service creates a restaurant without an owner account; the admin's add stays a plain save.
+            super().save_model(request, obj, form, change)
+            invalidate_catalog_on_commit(obj.tenant_id, restaurant_changed=True)
+            return
+        actor = Actor.admin(request.user)
+        data = {name: form.cleaned_data[name] for name in form.changed_data if name in services.UPDATABLE_FIELDS}
+        if data:
+            services.restaurant_update(restaurant=obj, data=data, actor=actor)
+        if "is_active" in form.changed_data:
+            toggle = services.restaurant_reactivate if obj.is_active else services.restaurant_deactivate
+            toggle(restaurant=obj, actor=actor)

@@ -17,6 +17,13 @@ def cuisine_tags_for(cuisines) -> str:
     return f"{CUISINE_TAG_SEPARATOR}{CUISINE_TAG_SEPARATOR.join(tags)}{CUISINE_TAG_SEPARATOR}" if tags else ""
 
 
+def is_paused_at(*, accepting_orders: bool, paused_until, now) -> bool:
+    """Paused when not accepting orders, until `paused_until` passes (then it resumes by itself)."""
+    if accepting_orders:
+        return False
+    return paused_until is None or paused_until > now
+
+
 class RestaurantQuerySet(models.QuerySet):
     def active(self) -> "RestaurantQuerySet":
         return self.filter(is_active=True)
@@ -82,11 +89,8 @@ class Restaurant(models.Model):
         return self
 
     def is_paused(self, now=None) -> bool:
-        """Paused when not accepting orders, until `paused_until` passes (then it resumes by itself)."""
-        now = now or timezone.now()
-        if self.accepting_orders:
-            return False
-        return self.paused_until is None or self.paused_until > now
+        return is_paused_at(accepting_orders=self.accepting_orders, paused_until=self.paused_until,
+                            now=now or timezone.now())
 
     def is_open_at(self, when) -> bool:
         return is_open_at(self.opening_hours, zoneinfo.ZoneInfo(self.timezone), when)

@@ -1,15 +1,16 @@
 """Reads of restaurants (tenants)."""
 
 import uuid
+import zoneinfo
 from datetime import datetime
-from typing import NamedTuple
 
 from django.db.models import Q, QuerySet
 
 from accounts.models import Membership, MembershipRole
-from foodsys.common.exceptions import NotFoundError, PermissionDeniedError
+from foodsys.common.exceptions import NotFoundError
 from foodsys.tenancy.resolution import is_admin
-from restaurants.models import CUISINE_TAG_SEPARATOR, Restaurant
+from restaurants.hours import is_open_at
+from restaurants.models import CUISINE_TAG_SEPARATOR, Restaurant, is_paused_at
 
 
 def restaurant_list(*, city: str | None = None, cuisine: str | None = None, q: str | None = None,
@@ -57,31 +58,15 @@ def restaurant_get(*, restaurant_id: int, user=None) -> Restaurant:
     return restaurant
 
 
-def restaurant_get_for_owner(*, restaurant_id: int, user) -> Restaurant:
-    """The restaurant, if `user` owns it (or is an admin): 404 when they cannot see it, 403 otherwise."""
-    restaurant = restaurant_get(restaurant_id=restaurant_id, user=user)
-    if is_admin(user) or _is_member(restaurant=restaurant, user=user, roles=(MembershipRole.OWNER,)):
-        return restaurant
-    raise PermissionDeniedError("Only the restaurant's owner may change it.", code="not_owner")
-
-
 def restaurant_tenant_id(*, restaurant_id: int) -> uuid.UUID | None:
     """The tenant UUID of an active restaurant, or None."""
     return Restaurant.objects.active().filter(id=restaurant_id).values_list("tenant_id", flat=True).first()
 
 
-class _LiveFields(NamedTuple):
-    opening_hours: dict | None
-    timezone: str
-    accepting_orders: bool
-    paused_until: datetime | None
-
-
 def restaurant_live_flags(*, opening_hours: dict | None, timezone: str, accepting_orders: bool,
                           paused_until: datetime | None, now: datetime) -> dict[str, bool]:
-    """The time-dependent flags, computed at response time (never cached).
-
-    The model's own rules, applied to the four fields they read: building a Restaurant instance
-    cost more than the rules (cached list pages compute 20 of these per response)."""
-    fields = _LiveFields(opening_hours, timezone, accepting_orders, paused_until)
-    return {"is_open_now": Restaurant.is_open_at(fields, now), "is_paused": Restaurant.is_paused(fields, now)}
+    """The time-dependent flags, computed at response time (never cached), by the rules the model's
+    `is_open_at` / `is_paused` apply, from the four fields they read (no instance: cached list pages
+    compute 20 of these per response)."""
+    return {"is_open_now": is_open_at(opening_hours, zoneinfo.ZoneInfo(timezone), now),
+            "is_paused": is_paused_at(accepting_orders=accepting_orders, paused_until=paused_until, now=now)}

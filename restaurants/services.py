@@ -1,4 +1,7 @@
-"""Writes of restaurants (tenants). Every write retires the tenant's cached catalog on commit."""
+"""Writes of restaurants (tenants). Every write retires the tenant's cached catalog on commit.
+
+The role rules are `restaurants.roles`: creating needs a restaurant-owner account (or an admin);
+settings, the pause switch and deactivation take the `actor` and need an owner or admin."""
 
 import functools
 import zoneinfo
@@ -8,13 +11,14 @@ from typing import Any
 
 from django.db import transaction
 
-from accounts.models import Membership, MembershipRole, User, UserRole
+from accounts.models import Membership, MembershipRole, User
 from foodsys.common.cache import invalidate_catalog_on_commit
 from foodsys.common.exceptions import ApplicationError, PermissionDeniedError
-from foodsys.tenancy.resolution import is_admin
+from foodsys.tenancy.actor import Actor
 from restaurants.currencies import is_currency
 from restaurants.hours import validate_opening_hours
 from restaurants.models import CUISINE_TAG_SEPARATOR, Restaurant
+from restaurants.roles import check_may_change_settings, may_create_restaurant
 
 MAX_CUISINES = 20
 MAX_CUISINE_LENGTH = 50
@@ -80,7 +84,7 @@ def restaurant_create(*, owner: User, name: str, description: str = "", cuisines
                       estimated_delivery_minutes: int = 30, accepting_orders: bool = True,
                       paused_until: datetime | None = None) -> Restaurant:
     """Creates the tenant and makes `owner` its owner, in one transaction."""
-    if not (owner.role == UserRole.RESTAURANT_OWNER or is_admin(owner)):
+    if not may_create_restaurant(owner):
         raise PermissionDeniedError("Only restaurant owners can create a restaurant.", code="role_forbidden")
     restaurant = Restaurant(
         name=name, description=description, cuisines=cuisines or [], phone=phone, email=email,
@@ -97,8 +101,10 @@ def restaurant_create(*, owner: User, name: str, description: str = "", cuisines
 
 
 @transaction.atomic
-def restaurant_update(*, restaurant: Restaurant, data: dict[str, Any]) -> Restaurant:
-    """Applies the given fields (others untouched); unknown fields are refused."""
+def restaurant_update(*, restaurant: Restaurant, data: dict[str, Any], actor: Actor) -> Restaurant:
+    """Applies the given fields (others untouched); unknown fields are refused. Pausing
+    (`accepting_orders`, `paused_until`) is a setting like the others: owners and admins only."""
+    check_may_change_settings(actor)
     unknown = set(data) - UPDATABLE_FIELDS
     if unknown:
         raise ApplicationError(f"These fields cannot be changed: {', '.join(sorted(unknown))}.",
@@ -113,9 +119,21 @@ def restaurant_update(*, restaurant: Restaurant, data: dict[str, Any]) -> Restau
 
 
 @transaction.atomic
-def restaurant_deactivate(*, restaurant: Restaurant) -> Restaurant:
+def restaurant_deactivate(*, restaurant: Restaurant, actor: Actor) -> Restaurant:
     """Soft delete: hidden from the public and closed for orders; its order history stays."""
-    restaurant.is_active = False
+    check_may_change_settings(actor)
+    return _set_active(restaurant, False)
+
+
+@transaction.atomic
+def restaurant_reactivate(*, restaurant: Restaurant, actor: Actor) -> Restaurant:
+    """Undoes `restaurant_deactivate` (the Django admin's is_active box)."""
+    check_may_change_settings(actor)
+    return _set_active(restaurant, True)
+
+
+def _set_active(restaurant: Restaurant, is_active: bool) -> Restaurant:
+    restaurant.is_active = is_active
     restaurant.save(update_fields=["is_active", "updated_at"])
     invalidate_catalog_on_commit(restaurant.tenant_id, restaurant_changed=True)
     return restaurant

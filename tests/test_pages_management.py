@@ -103,6 +103,41 @@ def test_an_owner_adds_a_category_at_the_end(owner, restaurant):
     assert list(Category.objects.for_tenant(restaurant).values_list("name", flat=True)) == ["Starters", "Mains"]
 
 
+def test_a_new_category_goes_after_the_last_even_when_positions_have_gaps(owner, restaurant):
+    # Before, the page chose position = number of categories (1 here), which put "Mains" first.
+    f.CategoryFactory(tenant=restaurant, name="Starters", position=10)  # e.g. set through the API
+    # when
+    response = _client(owner).post(f"/dashboard/{restaurant.pk}/menu/categories/new/", {"name": "Mains"})
+    # then
+    assert response.status_code == 302
+    assert list(Category.objects.for_tenant(restaurant).values_list("name", flat=True)) == ["Starters", "Mains"]
+
+
+def test_a_new_item_goes_last_in_its_category(owner, restaurant):
+    category = f.CategoryFactory(tenant=restaurant)
+    f.MenuItemFactory(category=category, name="Soup", position=4)
+    form = {"category": category.pk, "name": "Stew", "price": "9.00", "spicy_level": 0, "preparation_time": 10}
+    # when
+    response = _client(owner).post(f"/dashboard/{restaurant.pk}/menu/items/new/", form)
+    # then
+    assert response.status_code == 302
+    assert list(MenuItem.objects.for_tenant(restaurant).values_list("name", flat=True)) == ["Soup", "Stew"]
+
+
+def test_items_and_option_groups_move_on_the_page(owner, restaurant, menu_item):
+    below = f.MenuItemFactory(category=menu_item.category, position=1)
+    size, extras = f.OptionGroupFactory(item=menu_item, position=0), f.OptionGroupFactory(item=menu_item, position=1)
+    client = _client(owner)
+    # when
+    moved_item = client.post(f"/dashboard/{restaurant.pk}/menu/items/{below.pk}/move/up/")
+    moved_group = client.post(f"/dashboard/{restaurant.pk}/menu/groups/{extras.pk}/move/up/")
+    # then
+    assert moved_item["Location"] == f"/dashboard/{restaurant.pk}/menu/"
+    assert moved_group["Location"] == f"/dashboard/{restaurant.pk}/menu/items/{menu_item.pk}/"
+    assert list(MenuItem.objects.for_tenant(restaurant).values_list("id", flat=True)) == [below.pk, menu_item.pk]
+    assert list(OptionGroup.objects.for_tenant(restaurant).values_list("id", flat=True)) == [extras.pk, size.pk]
+
+
 def test_a_blank_category_shows_the_error_next_to_the_field(owner, restaurant):
     # when
     response = _client(owner).post(f"/dashboard/{restaurant.pk}/menu/categories/new/", {"name": ""})

@@ -40,7 +40,7 @@ ALLOWED_WITHOUT_TENANT_QUERYSET = {
     "accounts.api.views.MeView": "the caller's own profile and memberships, across tenants by design",
     "foodsys.realtime.api.views.WsTicketView": "a socket ticket for the caller; tenant access is checked on connect",
     "restaurants.api.views.RestaurantViewSet": "a restaurant IS the tenant: the public catalog spans tenants; "
-                                               "writes check ownership in restaurant_get_for_owner",
+                                               "writes: restaurants.roles, enforced by the services (actor)",
     "metrics.api.views.MetricsView": f"{_NO_QUERYSET_SELECTORS}: require_tenant()",
     "metrics.api.views.TenantMetricsView": f"{_NO_QUERYSET_SELECTORS}: a membership-checked path tenant",
     "metrics.api.views.OrdersPerMinuteView": f"{_NO_QUERYSET_SELECTORS}: a membership-checked path tenant",

@@ -83,7 +83,7 @@ def google_on(settings, fake_google) -> FakeGoogle:
 
 @pytest.fixture(autouse=True)
 def _steady_ratelimit_clock(monkeypatch):
-    """django-ratelimit counts in fixed windows; one clock reading per test keeps a window edge from
+    """Rate limits count in fixed windows; one clock reading per test keeps a window edge from
     falling between a test's attempts (the counters still expire in the cache as usual)."""
     now = time.time()
-    monkeypatch.setattr("django_ratelimit.core.time", SimpleNamespace(time=lambda: now))
+    monkeypatch.setattr("foodsys.common.ratelimit.time", SimpleNamespace(time=lambda: now))

@@ -13,7 +13,7 @@ Adopt it by putting the mixin first in a view's bases:
 - With `rate_limit_tenant = True` a request that resolved a tenant (request.tenant, set by
   TenantMiddleware) spends RATE_LIMITS["tenant"] under `keys.tenant_limit_key(tenant_id)`.
   A view that learns its tenant later (e.g. from the URL) calls `check_tenant_rate(request, tenant)`.
-- Over the limit, `RateLimitedError` becomes a JSON 429 with Retry-After (the exception handler).
+- Over the limit, `RateLimitedError` becomes a JSON 429 with Retry-After (foodsys.common.errors.render).
 - The mixin checks all of a request's limits with one `check_rates` call (one Redis round trip).
   A view that knows which cache entries its handler will read names them in `cache_reads()`; they
   come back in the same round trip as `self.prefetched` (None when not fetched).

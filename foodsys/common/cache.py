@@ -1,23 +1,21 @@
-"""Versioned read-through caching of public catalog data, and its invalidation.
+"""Read-through caching of public catalog data, and its invalidation by version counters.
 
 Key design (every key is built in `foodsys.tenancy.keys`):
-- `tenant:{uuid}:version` is a per-tenant counter; detail and menu entries embed it
-  (`tenant:{uuid}:v{n}:restaurant`, `tenant:{uuid}:v{n}:menu:{id}`), so one `incr` retires
-  every catalog entry of the tenant, without KEYS/SCAN. Old entries expire by TTL.
-- `public:restaurants:version` does the same for the cross-tenant list pages
-  (`public:restaurants:v{n}:{fingerprint of the query}`).
-- Readers read the version *before* the database. A slow reader that loaded old rows can only
-  store them under the old version, which nobody reads after the bump.
+- `tenant:{uuid}:version` is a per-tenant counter; `public:restaurants:version` one for the
+  cross-tenant list pages. Every catalog write bumps them on commit (`invalidate_catalog_on_commit`),
+  which retires every entry built under the old value, without KEYS/SCAN.
+- `get_or_build` stores rendered bytes under a key without the version (`tenant:{uuid}:menu_body:{id}`,
+  `tenant:{uuid}:restaurant_body`, `public:restaurants:page:{fingerprint}`), prefixed with the
+  version they were built under, so the counter and the entry come back in one MGET and an entry
+  of an older version counts as a miss. Readers read the version *before* the database: a slow
+  reader that loaded old rows stores them under the old version, which no reader accepts after
+  the bump (it may overwrite a newer entry; the next reader then misses and rebuilds).
 - A missing counter starts at the current time in microseconds, not at 0, so a counter lost to
   eviction never lands on a version that still has entries.
+- `get_or_compute` is plain read-through JSON (no version) for immutable data (restaurant id -> tenant).
 
-Values are JSON text (never pickled model instances). Cache errors (Redis down) are logged and
-the caller falls through to the database.
-
-The hot public reads (`get_or_build`) store rendered bytes under a key without the version, prefixed
-with the version they were built under: the counter and the entry come back in one MGET, and an
-entry of an older version counts as a miss. A slow reader may still overwrite a newer entry with an
-older one; the next reader then misses and rebuilds, it is never served.
+Values are bytes or JSON text (never pickled model instances). Cache errors (Redis down) are logged
+and the caller falls through to the database.
 """
 
 import json
@@ -179,14 +177,6 @@ def forget(key: str) -> None:
 
 
 # --- catalog ---------------------------------------------------------------------------------
-def tenant_catalog_version(tenant_id) -> int | None:
-    return current_version(keys.tenant_version_key(tenant_id))
-
-
-def restaurant_list_version() -> int | None:
-    return current_version(keys.RESTAURANT_LIST_VERSION_KEY)
-
-
 def invalidate_catalog_on_commit(tenant_id, *, restaurant_changed: bool) -> None:
     """Retire the tenant's cached detail and menu after the write commits; `restaurant_changed`
     also retires the public list pages (menu writes don't appear in the list)."""

@@ -1,17 +1,29 @@
-"""JSON, never HTML, for /api/ paths: 404s from the URL resolver, oversized bodies and crashes."""
+"""JSON, never HTML, for /api/ paths: 404s from the URL resolver, other non-JSON error responses (e.g. a
+plain view's 405), oversized bodies and crashes. Every body comes from the one renderer (foodsys.common.errors)."""
 
-import logging
+from http import HTTPStatus
 
-from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
-from django.db import DatabaseError, InterfaceError
+from foodsys.common.errors import json_error
+from foodsys.common.exceptions import ApplicationError, NotFoundError
 
-from foodsys.common.errors import error_response
-
-logger = logging.getLogger(__name__)
+# Codes as DRF names them, for statuses a plain Django view answers without raising.
+_STATUS_CODES = {403: "permission_denied", 405: "method_not_allowed"}
 
 
 def _is_api(request) -> bool:
     return request.path.startswith("/api/")
+
+
+def no_endpoint(path: str) -> NotFoundError:
+    return NotFoundError(f"No API endpoint at {path}.")
+
+
+def _status_error(request, status: int) -> ApplicationError:
+    if status == 404:
+        return no_endpoint(request.path)
+    phrase = HTTPStatus(status).phrase
+    return ApplicationError(f"{phrase}.", status=status,
+                            code=_STATUS_CODES.get(status, phrase.lower().replace(" ", "_").replace("-", "_")))
 
 
 class ApiErrorMiddleware:
@@ -20,20 +32,12 @@ class ApiErrorMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if _is_api(request) and response.status_code == 404 and "json" not in response.get("Content-Type", ""):
-            return error_response(404, "not_found", f"No API endpoint at {request.path}.")
+        if _is_api(request) and response.status_code >= 400 and "json" not in response.get("Content-Type", ""):
+            kept = {name: response[name] for name in ("Allow", "Retry-After", "WWW-Authenticate") if name in response}
+            return json_error(_status_error(request, response.status_code), headers=kept)
         return response
 
     def process_exception(self, request, exception):
         if not _is_api(request):
             return None
-        if isinstance(exception, RequestDataTooBig):
-            return error_response(413, "payload_too_large", "Request body is too large.")
-        if isinstance(exception, SuspiciousOperation):  # e.g. TooManyFieldsSent: a 400, as Django gives it
-            return error_response(400, "bad_request", "The request could not be processed.")
-        if isinstance(exception, DatabaseError | InterfaceError):
-            logger.exception("Database unavailable while serving %s", request.path)
-            return error_response(503, "service_unavailable", "The database is unavailable; retry shortly.",
-                                  headers={"Retry-After": "5"})
-        logger.exception("Unhandled error while serving %s", request.path)
-        return error_response(500, "server_error", "Internal server error.")
+        return json_error(exception)

@@ -1,4 +1,6 @@
-"""Rate limits on the Django cache (django-ratelimit's fixed windows), failing open when the cache is down.
+"""Fixed-window rate limits on the Django cache, failing open when the cache is down. This module owns
+the counting outright (rates, windows, counter names, the Redis script); nothing here is borrowed from
+django-ratelimit's or redis-py's internals.
 
     from foodsys.common.ratelimit import Limit, check_rate, check_rates
 
@@ -7,9 +9,10 @@
                rate=settings.RATE_LIMITS["tenant"])
     check_rates(request, [Limit("api_ip", "ip", ip_rate), Limit("api_user", user_key, user_rate)])
 
-- `group` names the counter family; `rate` is "<count>/<period>" ("5/15m", "600/m").
-- `key` is a django-ratelimit key ("ip", "user", "user_or_ip", "header:<name>") or a callable
-  `(group, request) -> str`; build such names in `foodsys.tenancy.keys`.
+- `group` names the counter family; `rate` is "<count>/<period>" with the period in s, m, h or d,
+  optionally multiplied ("5/15m", "600/m", "10/s").
+- `key` is "ip" (the client's network: REMOTE_ADDR masked to RATELIMIT_IPV4_MASK / RATELIMIT_IPV6_MASK,
+  32 and 64 by default) or a callable `(group, request) -> str`; build such names in `foodsys.tenancy.keys`.
 - increment=True (default) counts this request and refuses it once the count passes the limit.
 - increment=False only looks: it refuses when the budget is already spent (count >= limit). Pair it
   with a later increment=True call to count only some outcomes, e.g. failed logins.
@@ -17,41 +20,49 @@
   spent one refuses the request and the limits after it are not counted. `read=[cache keys]` also
   fetches those keys in the same round trip and returns them (key -> value or None), for a view
   that knows the cache entries it is about to read; None when the cache could not be reached.
-- A refusal raises RateLimitedError(retry_after=<seconds until the window ends>), which the exception
-  handler renders as 429 with a Retry-After header.
+- A refusal raises RateLimitedError(retry_after=<seconds until the window ends>), which the one error
+  renderer (foodsys.common.errors) answers as 429 with that Retry-After.
 - When the cache cannot be reached the request is allowed and a warning is logged.
+- settings.RATELIMIT_ENABLE = False turns limits off; RATELIMIT_USE_CACHE names the cache ("default").
 
-Windows, counter names and values are django-ratelimit's (its helpers build them), so counters are
-shared with its decorator. On django-redis all the limits (and reads) of one call cost one round
-trip: a pipeline of a small Lua script (INCR, EXPIRE on the first count, or GET for a look) and an
-MGET. Other caches use add/incr/get and get_many.
+Windows are fixed and `period` long; each key value's windows are shifted by a stable jitter
+(crc32(value) % period), so the windows of many clients do not all end at the same second. A counter
+is named by a hash of (group, rate, value, window end), so no address or e-mail reaches the cache,
+and expires a few seconds after its window. On django-redis all the limits (and reads) of one call cost
+one round trip: a non-transactional pipeline of one EVALSHA of a small Lua script (INCR, EXPIRE on the
+first count, or GET for a look) and an MGET. Other caches use add/incr/get and get_many.
 """
 
 import hashlib
 import ipaddress
 import logging
+import re
+import time
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
-from django.utils.module_loading import import_string
-from django_ratelimit import ALL
-from django_ratelimit import core as rl
 from django_redis.cache import RedisCache
 from django_redis.exceptions import ConnectionInterrupted
-from redis.exceptions import NoScriptError, RedisError, ResponseError
+from redis.exceptions import NoScriptError, RedisError
 
 from foodsys.common.exceptions import RateLimitedError
+from foodsys.common.memo import process_memo
 
 logger = logging.getLogger(__name__)
 
 RateKey = str | Callable[[str, HttpRequest], str]
 CACHE_ERRORS = (ConnectionInterrupted, RedisError, OSError)
+EXPIRY_MARGIN = 5  # seconds a counter outlives its window, so a slow clock never sees it vanish early
+COUNTER_PREFIX = "rl:"
+
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_RATE = re.compile(r"^(\d+)/(\d*)([smhd])$", re.IGNORECASE)
 
 # KEYS: counters; ARGV: per counter (increment 0/1, limit, ttl). Stops at the first spent counter.
 _COUNT_SCRIPT = """
@@ -72,6 +83,10 @@ return counts
 """
 _COUNT_SCRIPT_SHA = hashlib.sha1(_COUNT_SCRIPT.encode(), usedforsecurity=False).hexdigest()  # EVALSHA id
 
+# A client asks many times per window: its network and counter names are worth keeping.
+_networks = process_memo("ratelimit.networks", max_entries=4096)
+_counter_names = process_memo("ratelimit.counter_names", max_entries=4096)
+
 
 @dataclass(frozen=True)
 class Limit:
@@ -87,10 +102,28 @@ class _Counter:
     cache_key: str
     allowed: int
     ttl: int
-    window: int
+    window_end: int
 
     def spent(self, count: int) -> bool:
         return count > self.allowed if self.limit.increment else count >= self.allowed
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """"5/15m" -> (5, 900): the allowed count and the window in seconds."""
+    match = _RATE.match(rate)
+    if match is None:
+        raise ImproperlyConfigured(f"Rate {rate!r} is not '<count>/<period>' with a period in s, m, h or d.")
+    count, multiplier, unit = match.groups()
+    return int(count), int(multiplier or 1) * _PERIODS[unit.lower()]
+
+
+def window_end(value: str, period: int, now: float) -> int:
+    """The end of the fixed window `now` falls in, for this key value (shifted by a stable jitter)."""
+    ts = int(now)
+    if period == 1:
+        return ts
+    end = ts - ts % period + zlib.crc32(value.encode()) % period
+    return end + period if end < ts else end
 
 
 def check_rate(request: HttpRequest, *, group: str, key: RateKey, rate: str, increment: bool = True) -> None:
@@ -101,7 +134,8 @@ def check_rates(request: HttpRequest, limits: Sequence[Limit], *,
                 read: Sequence[str] = ()) -> dict[str, Any] | None:
     if not getattr(settings, "RATELIMIT_ENABLE", True):
         limits = []
-    counters = [_counter(request, limit) for limit in limits]
+    now = time.time()
+    counters = [_counter(request, limit, now) for limit in limits]
     if not counters and not read:
         return {}
     cache = caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")]
@@ -113,17 +147,17 @@ def check_rates(request: HttpRequest, limits: Sequence[Limit], *,
     except CACHE_ERRORS as exc:
         logger.warning("Rate limit %r not enforced, the cache is unavailable: %s", _groups(counters), exc)
         return None
-    _enforce(counters, counts)
+    _enforce(counters, counts, now)
     return found
 
 
-def _enforce(counters: list[_Counter], counts: list[int | None]) -> None:
+def _enforce(counters: list[_Counter], counts: list[int | None], now: float) -> None:
     for counter, count in zip(counters, counts, strict=False):  # counts stop at a refusal
         if count is None:  # the counter could not be read or written
             logger.warning("Rate limit %r not enforced, the cache returned no counter.", counter.limit.group)
             continue
         if counter.spent(count):
-            raise RateLimitedError(retry_after=max(1, counter.window - int(rl.time.time())))
+            raise RateLimitedError(retry_after=max(1, counter.window_end - int(now)))
 
 
 def _groups(counters: list[_Counter]) -> str:
@@ -131,42 +165,43 @@ def _groups(counters: list[_Counter]) -> str:
 
 
 def _key_value(request: HttpRequest, group: str, key: RateKey) -> str:
-    """django-ratelimit's key forms (see get_usage)."""
     if callable(key):
         return key(group, request)
-    if key == "ip" and not getattr(settings, "RATELIMIT_IP_META_KEY", None) and request.META.get("REMOTE_ADDR"):
-        return _network(request.META["REMOTE_ADDR"], getattr(settings, "RATELIMIT_IPV4_MASK", 32),
-                        getattr(settings, "RATELIMIT_IPV6_MASK", 64))
-    if key in rl._SIMPLE_KEYS:
-        return rl._SIMPLE_KEYS[key](request)
-    if ":" in key:
-        accessor, name = key.split(":", 1)
-        if accessor in rl._ACCESSOR_KEYS:
-            return rl._ACCESSOR_KEYS[accessor](request, name)
-    elif "." in key:
-        return import_string(key)(group, request)
-    raise ImproperlyConfigured(f"Could not understand ratelimit key: {key}")
+    if key == "ip":
+        return _network(request.META.get("REMOTE_ADDR") or "")
+    raise ImproperlyConfigured(f"Rate limit key {key!r}: use 'ip' or a callable (group, request) -> str.")
 
 
-@lru_cache(maxsize=4096)
-def _network(ip: str, ipv4_mask: int, ipv6_mask: int) -> str:
-    """django-ratelimit's "ip" key (the client's network), memoised."""
-    mask = ipv6_mask if ":" in ip else ipv4_mask
-    return str(ipaddress.ip_network(f"{ip}/{mask}", strict=False).network_address)
+def _network(ip: str) -> str:
+    """The client's network (one IPv6 client holds a whole /64)."""
+    version = "IPV6" if ":" in ip else "IPV4"
+    mask = getattr(settings, f"RATELIMIT_{version}_MASK", 64 if version == "IPV6" else 32)
+    network = _networks.get((ip, mask))
+    if network is None:
+        try:
+            network = str(ipaddress.ip_network(f"{ip}/{mask}", strict=False).network_address)
+        except ValueError:  # no usable address (e.g. a unix socket behind a proxy): one shared budget
+            network = ip
+        _networks.set((ip, mask), network)
+    return network
 
 
-def _counter(request: HttpRequest, limit: Limit) -> _Counter:
-    allowed, period = rl._split_rate(limit.rate)
+def _counter(request: HttpRequest, limit: Limit, now: float) -> _Counter:
+    allowed, period = parse_rate(limit.rate)
     value = _key_value(request, limit.group, limit.key)
-    window = rl._get_window(value, period)  # reads django-ratelimit's clock, which tests may pin
-    return _Counter(limit=limit, cache_key=_cache_key(limit.group, window, limit.rate, value),
-                    allowed=allowed, ttl=period + rl.EXPIRATION_FUDGE, window=window)
+    end = window_end(value, period, now)
+    return _Counter(limit=limit, cache_key=_counter_name(limit.group, limit.rate, value, end),
+                    allowed=allowed, ttl=period + EXPIRY_MARGIN, window_end=end)
 
 
-@lru_cache(maxsize=4096)
-def _cache_key(group: str, window: int, rate: str, value: str) -> str:
-    """django-ratelimit's counter name (a hash), memoised: a client asks many times per window."""
-    return rl._make_cache_key(group, window, rate, value, ALL)
+def _counter_name(group: str, rate: str, value: str, end: int) -> str:
+    parts = (group, rate, value, end)
+    name = _counter_names.get(parts)
+    if name is None:
+        digest = hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()
+        name = f"{COUNTER_PREFIX}{digest}"
+        _counter_names.set(parts, name)
+    return name
 
 
 def _redis_round_trip(cache: RedisCache, counters: list[_Counter],
@@ -174,15 +209,11 @@ def _redis_round_trip(cache: RedisCache, counters: list[_Counter],
     client = cache.client.get_client(write=True)
     keys = [cache.client.make_key(c.cache_key) for c in counters]
     args = [n for c in counters for n in (int(c.limit.increment), c.allowed, c.ttl)]
-    commands = []
-    if counters:
-        commands.append(("EVALSHA", _COUNT_SCRIPT_SHA, len(keys), *keys, *args))
-    if read:
-        commands.append(("MGET", *(cache.client.make_key(key) for key in read)))
-    results = _send(client, commands)
+    read_keys = [cache.client.make_key(key) for key in read]
+    results = _send(client, keys, args, read_keys)
     if counters and isinstance(results[0], NoScriptError):  # a new server, or SCRIPT FLUSH
         client.script_load(_COUNT_SCRIPT)
-        results = _send(client, commands)
+        results = _send(client, keys, args, read_keys)
     for result in results:
         if isinstance(result, Exception):
             raise result
@@ -192,25 +223,14 @@ def _redis_round_trip(cache: RedisCache, counters: list[_Counter],
                     for key, value in zip(read, values, strict=True)}
 
 
-def _send(client, commands: list[tuple]) -> list[Any]:
-    """The commands in one write and their raw replies (an error reply as its exception), on one pooled
-    connection: redis-py's pipeline object, retries and reply callbacks cost more than the round trip."""
-    pool = client.connection_pool
-    connection = pool.get_connection()
-    try:
-        connection.send_packed_command(connection.pack_commands(commands))
-        results = []
-        for _ in commands:
-            try:
-                results.append(connection.read_response())
-            except ResponseError as exc:  # the reply was read whole: the connection stays usable
-                results.append(exc)
-        return results
-    except BaseException:
-        connection.disconnect()  # a half-read reply must never reach the next user
-        raise
-    finally:
-        pool.release(connection)
+def _send(client, keys: list[str], args: list[int], read_keys: list[str]) -> list[Any]:
+    """EVALSHA and MGET in one write, one round trip; an error reply comes back as its exception."""
+    pipe = client.pipeline(transaction=False)
+    if keys:
+        pipe.evalsha(_COUNT_SCRIPT_SHA, len(keys), *keys, *args)
+    if read_keys:
+        pipe.mget(read_keys)
+    return pipe.execute(raise_on_error=False)
 
 
 def _cache_reads(cache, read: Sequence[str]) -> dict[str, Any]:
@@ -219,7 +239,7 @@ def _cache_reads(cache, read: Sequence[str]) -> dict[str, Any]:
 
 
 def _cache_counts(cache, counters: list[_Counter]) -> list[int | None]:
-    """Any Django cache, as django-ratelimit does it: add, else incr (or get for a look)."""
+    """Any Django cache: add, else incr (or get for a look)."""
     counts: list[int | None] = []
     for c in counters:
         initial = 1 if c.limit.increment else 0

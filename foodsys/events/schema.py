@@ -21,7 +21,10 @@ SCHEMA_VERSION = 1
 ORDER_CREATED = "order_created"
 ORDER_STATUS_UPDATED = "order_status_updated"
 
-_STATUSES = ["pending", "confirmed", "preparing", "ready", "out_for_delivery", "delivered", "cancelled"]
+# The order statuses and event types as the orders app declares them (`orders.enums`); the ground
+# floor imports no app, so it lists them and foodsys/tests/test_event_schema.py checks they agree.
+ORDER_STATUSES = ("pending", "confirmed", "preparing", "ready", "out_for_delivery", "delivered", "cancelled")
+_STATUSES = list(ORDER_STATUSES)
 _UUID = {"type": "string", "pattern": "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"}
 _ISO = {"type": "string", "pattern": r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|\+00:00)$"}
 

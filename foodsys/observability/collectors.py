@@ -1,47 +1,16 @@
-"""Metrics computed at scrape time: the outbox backlog (one cheap query) and the catalog cache's
-hit/miss counters (`foodsys.common.cache.cache_stats`, per process)."""
+"""Metrics computed at scrape time: the catalog cache's hit/miss counters
+(`foodsys.common.cache.cache_stats`, per process), plus whatever collectors the apps add in their
+`AppConfig.ready()` with `add_scrape_collector` (orders: the outbox backlog). This package imports
+no app."""
 
 import logging
 import threading
-import time
+from collections.abc import Callable
 
 from prometheus_client.core import REGISTRY, CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector, CollectorRegistry
 
 logger = logging.getLogger(__name__)
-
-
-class OutboxCollector(Collector):
-    """`foodsys_outbox_backlog` (unpublished rows, counted up to BACKLOG_COUNT_CAP) and
-    `foodsys_outbox_oldest_unpublished_age_seconds`; `foodsys_outbox_up` is 0 when the database could not
-    be asked. Both queries walk the partial index on unpublished ids, so a large backlog stays cheap."""
-
-    BACKLOG_COUNT_CAP = 100_000
-
-    def describe(self):  # registering must not query the database (it runs in AppConfig.ready)
-        return [GaugeMetricFamily(name, "") for name in (
-            "foodsys_outbox_up", "foodsys_outbox_backlog", "foodsys_outbox_oldest_unpublished_age_seconds")]
-
-    def collect(self):
-        from orders.models import OutboxEvent
-
-        up = GaugeMetricFamily("foodsys_outbox_up", "1 when the outbox backlog could be read.")
-        try:
-            unpublished = OutboxEvent.objects.filter(published_at__isnull=True)
-            backlog = unpublished.values("id")[:self.BACKLOG_COUNT_CAP].count()
-            oldest = unpublished.order_by("id").values_list("created_at", flat=True).first()
-        except Exception as exc:  # the scrape must still answer: report the failure as a metric
-            logger.warning("outbox metrics unavailable: %s", exc)
-            up.add_metric([], 0)
-            yield up
-            return
-        up.add_metric([], 1)
-        yield up
-        yield GaugeMetricFamily("foodsys_outbox_backlog", f"Outbox events not yet published (counted up to "
-                                f"{self.BACKLOG_COUNT_CAP}).", value=backlog)
-        age = time.time() - oldest.timestamp() if oldest else 0.0
-        yield GaugeMetricFamily("foodsys_outbox_oldest_unpublished_age_seconds",
-                                "Age of the oldest unpublished outbox event (0 when none).", value=max(age, 0.0))
 
 
 class CacheCollector(Collector):
@@ -69,12 +38,23 @@ class CacheCollector(Collector):
         yield ratio
 
 
-def scrape_time_collectors() -> list[Collector]:
-    return [OutboxCollector(), CacheCollector()]
-
-
+# Start-up configuration (filled by AppConfig.ready()), not a memo.
+_app_collectors: list[Callable[[], Collector]] = []
 _registered = False
 _lock = threading.Lock()
+
+
+def scrape_time_collectors() -> list[Collector]:
+    return [CacheCollector(), *(make() for make in _app_collectors)]
+
+
+def add_scrape_collector(make: Callable[[], Collector]) -> None:
+    """An app's scrape-time collector: in every registry `register_collectors` fills from now on, and
+    in the default one at once if it is already filled (the observability app's ready() runs first)."""
+    with _lock:
+        _app_collectors.append(make)
+        if _registered:
+            REGISTRY.register(make())
 
 
 def register_collectors(registry: CollectorRegistry = REGISTRY) -> None:

@@ -15,7 +15,8 @@ from django.http import HttpResponse
 from django.views.decorators.http import require_safe
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest, multiprocess
 
-from foodsys.common.errors import error_response
+from foodsys.common.errors import json_error
+from foodsys.common.exceptions import PermissionDeniedError
 from foodsys.observability.collectors import register_collectors
 
 _PROXY_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_REAL_IP", "HTTP_FORWARDED")
@@ -58,5 +59,6 @@ def _registry() -> CollectorRegistry:
 @require_safe
 def metrics_view(request):
     if not scrape_allowed(request):
-        return error_response(403, "forbidden", "Metrics are served to the monitoring network or with METRICS_TOKEN.")
+        return json_error(PermissionDeniedError("Metrics are served to the monitoring network or with METRICS_TOKEN.",
+                                                code="forbidden"))
     return HttpResponse(generate_latest(_registry()), content_type=CONTENT_TYPE_LATEST)

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "menu",
     "orders",
     "metrics",
+    "pages",
 ]
 
 MIDDLEWARE = [
@@ -58,7 +59,12 @@ MIDDLEWARE = [
 ROOT_URLCONF = "foodsys.urls"
 WSGI_APPLICATION = "foodsys.wsgi.application"
 ASGI_APPLICATION = "foodsys.asgi.application"
+# Embedded mode: the serving process rebuilds its local-memory metrics from the orders table when it starts.
+METRICS_WARM_AT_START = True
 AUTH_USER_MODEL = "accounts.User"
+# The tenant and the user-in-tenant models, named here so foodsys.tenancy imports no app.
+TENANT_MODEL = "restaurants.Restaurant"
+TENANT_MEMBERSHIP_MODEL = "accounts.Membership"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TEMPLATES = [

@@ -30,14 +30,6 @@ def tenant_version_key(tenant_id: TenantId) -> str:
     return f"tenant:{_tid(tenant_id)}:version"
 
 
-def restaurant_cache_key(tenant_id: TenantId, version: int) -> str:
-    return f"tenant:{_tid(tenant_id)}:v{version}:restaurant"
-
-
-def menu_cache_key(tenant_id: TenantId, restaurant_id: int, version: int) -> str:
-    return f"tenant:{_tid(tenant_id)}:v{version}:menu:{int(restaurant_id)}"
-
-
 def menu_body_cache_key(tenant_id: TenantId, restaurant_id: int) -> str:
     """The rendered public menu; unversioned, its value carries the version it was built under."""
     return f"tenant:{_tid(tenant_id)}:menu_body:{int(restaurant_id)}"
@@ -51,10 +43,6 @@ def restaurant_body_cache_key(tenant_id: TenantId) -> str:
 # Not tenant-scoped: the public list spans tenants. Its own version counter is bumped by any
 # restaurant write, so a read after a write is never stale.
 RESTAURANT_LIST_VERSION_KEY = "public:restaurants:version"
-
-
-def restaurant_list_cache_key(version: int, query_fingerprint: str) -> str:
-    return f"public:restaurants:v{version}:{query_fingerprint}"
 
 
 def restaurant_list_page_key(query_fingerprint: str) -> str:

@@ -8,7 +8,7 @@ authenticates the request again later as usual. Views that need a tenant call
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
-from foodsys.common.errors import error_response
+from foodsys.common.errors import json_error
 from foodsys.common.exceptions import ApplicationError
 from foodsys.tenancy.resolution import TENANT_HEADER, resolve_tenant
 
@@ -47,7 +47,7 @@ class TenantMiddleware:
             try:
                 resolution = resolve_tenant(user=_user_of(request), header_value=request.META.get(TENANT_HEADER))
             except ApplicationError as exc:
-                return error_response(exc.status_code, exc.code, exc.message)
+                return json_error(exc)
             request.tenant_resolution = resolution
             request.tenant = resolution.tenant
             request.tenant_role = resolution.role

@@ -1,11 +1,13 @@
 """The abstract base every tenant-owned model inherits: a non-null tenant FK and a scoped manager.
 
-The tenant is a Restaurant; the FK targets its public UUID (`tenant_id`), so `obj.tenant_id`
-is the tenant UUID on every model, and indexes lead with that column.
+The tenant is a Restaurant (named by settings.TENANT_MODEL, so this module imports no app); the FK
+targets its public UUID (`tenant_id`), so `obj.tenant_id` is the tenant UUID on every model, and
+indexes lead with that column.
 """
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 
 
@@ -23,7 +25,7 @@ TenantManager = models.Manager.from_queryset(TenantQuerySet)
 
 class TenantScopedModel(models.Model):
     tenant = models.ForeignKey(
-        "restaurants.Restaurant",
+        settings.TENANT_MODEL,
         to_field="tenant_id",
         db_column="tenant_id",
         on_delete=models.PROTECT,

@@ -9,6 +9,7 @@ import pytest
 from foodsys.events import schema
 from foodsys.events.schema import InvalidEvent, decode, encode, validate_envelope
 from metrics.tests.builders import envelope
+from orders.enums import EventType, OrderStatus
 
 WRONG_VALUES = [None, 0, -1, 1, 1.0, 2.5, True, False, "", "x", "1", "١٢", "pending\n", [], ["pending"], {}, {"a": 1}]
 
@@ -100,3 +101,8 @@ def test_decode_names_the_field_that_breaks_the_schema():
     # then
     assert "version" in str(caught.value)
     assert decode(encode(event)) == event
+
+
+def test_the_schema_knows_exactly_the_statuses_and_event_types_of_the_orders_app():
+    assert list(schema.ORDER_STATUSES) == list(OrderStatus.values)
+    assert set(schema.ENVELOPE_SCHEMA["properties"]["type"]["enum"]) == set(EventType.values)

@@ -1,4 +1,4 @@
-"""The Kafka fast path (foodsys.events.dispatch) never overtakes an older event of the same tenant.
+"""The Kafka fast path (orders.dispatch) never overtakes an older event of the same tenant.
 
 Orders are placed with real commits (transaction=True), so each commit hands its outbox row to the
 process-wide fast publisher; no relay runs unless the test runs one.
@@ -7,13 +7,13 @@ process-wide fast publisher; no relay runs unless the test runs one.
 import pytest
 from django.conf import settings
 
-from foodsys.events import dispatch
+from foodsys.testing.topic import topic_sequences
 from foodsys.testing.waiting import wait_for
 from metrics.tests.pipeline import topic_end
+from orders import dispatch
 from orders.models import OutboxEvent
 from orders.relay import KafkaSink, relay_batch
 from orders.tests.helpers import menu_item_in, place
-from tests.faults.pipeline import topic_sequences
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -1,22 +1,30 @@
 import logging
 import time
-from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
-from django_ratelimit.core import get_usage
 
 from foodsys.common.exceptions import RateLimitedError
-from foodsys.common.ratelimit import Limit, check_rate, check_rates
+from foodsys.common.ratelimit import Limit, check_rate, check_rates, parse_rate, window_end
 from restaurants.tests.redis_round_trips import counting_redis
 
 
+class _Clock:
+    def __init__(self, now: float):
+        self.now = now
+
+    def time(self) -> float:
+        return self.now
+
+
 @pytest.fixture(autouse=True)
-def _steady_ratelimit_clock(monkeypatch):
-    """One clock reading per test: a fixed-window edge cannot fall between a test's calls."""
-    now = time.time()
-    monkeypatch.setattr("django_ratelimit.core.time", SimpleNamespace(time=lambda: now))
+def clock(monkeypatch):
+    """One clock reading per test: a fixed-window edge cannot fall between a test's calls (tests may move it)."""
+    pinned = _Clock(time.time())
+    monkeypatch.setattr("foodsys.common.ratelimit.time", pinned)
+    return pinned
 
 
 def _request(ip: str = "10.3.0.1"):
@@ -87,14 +95,68 @@ def test_reads_come_back_with_the_limits():
     assert found == {"t-read:present": {"a": 1}, "t-read:absent": None}
 
 
-def test_counters_are_django_ratelimits_own():
-    """The same cache key and value as its decorator, so both count one budget."""
-    for _ in range(2):
-        check_rate(_request("10.3.0.9"), group="t-compat", key="ip", rate="5/m")
+@pytest.mark.parametrize(("rate", "parsed"), [("5/15m", (5, 900)), ("600/m", (600, 60)), ("10/s", (10, 1)),
+                                              ("30/h", (30, 3600)), ("2/d", (2, 86400)), ("3/2H", (3, 7200))])
+def test_rates_parse_to_count_and_seconds(rate, parsed):
+    assert parse_rate(rate) == parsed
 
-    usage = get_usage(_request("10.3.0.9"), group="t-compat", key="ip", rate="5/m", increment=False)
 
-    assert usage["count"] == 2
+@pytest.mark.parametrize("rate", ["5", "5/", "five/m", "5/w", "/m"])
+def test_a_malformed_rate_is_a_configuration_error(rate):
+    with pytest.raises(ImproperlyConfigured):
+        parse_rate(rate)
+
+
+def test_windows_are_fixed_and_shifted_per_key_value():
+    now = 1_800_000_000.0
+
+    ends = {value: window_end(value, 60, now) for value in ("10.0.0.1", "10.0.0.2", "user:7", "user:8")}
+
+    assert all(now < end <= now + 60 for end in ends.values())
+    assert len(set(ends.values())) > 1  # not every client's window ends at the same second
+    assert all(window_end(value, 60, now + 1) == end for value, end in ends.items() if end > now + 1)
+    assert all(window_end(value, 60, end + 1) == end + 60 for value, end in ends.items())  # the next one follows
+
+
+def test_retry_after_is_the_rest_of_the_window(clock):
+    end = window_end("10.3.0.1", 3600, clock.now)
+    check_rate(_request(), group="t-retry", key="ip", rate="1/h")
+
+    with pytest.raises(RateLimitedError) as excinfo:
+        check_rate(_request(), group="t-retry", key="ip", rate="1/h")
+
+    assert excinfo.value.retry_after == end - int(clock.now)
+
+
+def test_a_new_window_has_a_new_budget(clock):
+    check_rate(_request(), group="t-roll", key="ip", rate="1/m")
+    with pytest.raises(RateLimitedError):
+        check_rate(_request(), group="t-roll", key="ip", rate="1/m")
+
+    clock.now = window_end("10.3.0.1", 60, clock.now) + 1
+
+    check_rate(_request(), group="t-roll", key="ip", rate="1/m")
+
+
+def test_ipv6_clients_share_their_network_budget():
+    check_rate(_request("2001:db8:1:2::1"), group="t-v6", key="ip", rate="1/m")
+
+    with pytest.raises(RateLimitedError):
+        check_rate(_request("2001:db8:1:2::ffff"), group="t-v6", key="ip", rate="1/m")  # the same /64
+
+
+def test_an_unknown_key_form_is_a_configuration_error():
+    with pytest.raises(ImproperlyConfigured):
+        check_rate(_request(), group="t-key", key="header:x-api-key", rate="1/m")
+
+
+def test_counter_names_hold_no_address_or_email():
+    from foodsys.common.ratelimit import _counter
+
+    counter = _counter(_request("10.3.0.77"), Limit("t-name", lambda group, request: "someone@example.com", "5/m"),
+                       time.time())
+
+    assert "example.com" not in counter.cache_key and counter.cache_key.startswith("rl:")
 
 
 @pytest.mark.redis
@@ -118,6 +180,18 @@ def test_a_redis_counter_expires_after_its_window():
 
     check_rate(_request(), group="t-ttl", key="ip", rate="3/m")
 
-    counter = _counter(_request(), Limit("t-ttl", "ip", "3/m"))
+    counter = _counter(_request(), Limit("t-ttl", "ip", "3/m"), time.time())
     ttl = get_redis_connection("default").ttl(cache.make_key(counter.cache_key))
     assert 0 < ttl <= 65
+
+
+@pytest.mark.redis
+def test_the_script_is_reloaded_after_a_script_flush():
+    from django_redis import get_redis_connection
+
+    check_rate(_request(), group="t-flush", key="ip", rate="2/m")
+    get_redis_connection("default").script_flush()
+
+    check_rate(_request(), group="t-flush", key="ip", rate="2/m")  # NOSCRIPT: loaded again, same round trip logic
+    with pytest.raises(RateLimitedError):
+        check_rate(_request(), group="t-flush", key="ip", rate="2/m")

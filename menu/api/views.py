@@ -1,12 +1,13 @@
 """Menu management for the request's tenant (X-Tenant-ID, or the caller's only membership).
 
-Owners and admins may do everything. Staff may only PATCH `is_available` of items and options
-(the "86" switch); anything else is 403. Ids of another tenant are 404.
+Who may do what is `menu.roles`, enforced by the menu services: owners and admins do everything;
+staff may only PATCH `is_available` of items and options (the "86" switch), anything else is 403.
+Ids of another tenant are 404.
 
 Options are edited through their group: `options` in an option-group body replaces the group's
 options (entries with an `id` keep and update that option, entries without one are new, unlisted
 ones are deleted). `/api/menu/options/{id}/` exists for single-option changes, e.g. staff
-switching one option off.
+switching one option off. A category, item or group created without `position` goes last.
 """
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -14,8 +15,10 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.response import Response
 
 from foodsys.common.api_ratelimit import RateLimitedAPIMixin
-from foodsys.common.exceptions import NotFoundError, PermissionDeniedError
-from foodsys.tenancy.resolution import is_admin, require_tenant
+from foodsys.common.exceptions import NotFoundError
+from foodsys.tenancy.actor import Actor, actor_for
+from foodsys.tenancy.resolution import require_tenant
+from menu import roles
 from menu.api import serializers as s
 from menu.models import Category, MenuItem, Option, OptionGroup
 from menu.selectors import category_list, menu_item_list, option_group_list, option_list
@@ -32,8 +35,6 @@ from menu.services import (
     option_update,
 )
 
-MANAGER_ROLES = ("owner", "staff", "admin")
-
 
 def _documented(body, output):
     """OpenAPI: the input serializer of the writes and the output serializer of every action."""
@@ -47,37 +48,33 @@ def _documented(body, output):
     return decorate
 
 
-def management_tenant(request):
-    """The tenant being managed; a signed-in user without any membership gets 403, not 400."""
-    resolution = getattr(request, "tenant_resolution", None)
-    problem = getattr(resolution, "problem", None)
-    if problem is not None and problem.code == "tenant_required" and not is_admin(request.user):
-        raise PermissionDeniedError("Only a restaurant's owners and staff can manage its menu.",
-                                    code="role_forbidden")
-    return require_tenant(request, roles=MANAGER_ROLES)
-
-
 class MenuManagementViewSet(RateLimitedAPIMixin, viewsets.GenericViewSet):
     permission_classes = [permissions.IsAuthenticated]
     rate_limit_tenant = True
     lookup_value_regex = r"\d+"
-    staff_patchable_fields: frozenset[str] = frozenset()
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         self.get_tenant()
-        if request.tenant_role == "staff":
-            self._check_staff_change(request)
+        self._refuse_early_by_role(request)
 
     def get_tenant(self):
-        return management_tenant(self.request)
+        """The tenant being managed (400/401/403 from the tenant resolution when there is none)."""
+        return require_tenant(self.request)
 
-    def _check_staff_change(self, request) -> None:
-        fields = set(request.data) if isinstance(request.data, dict) else None
-        allowed = request.method == "PATCH" and fields is not None and fields <= self.staff_patchable_fields
-        if not allowed:
-            raise PermissionDeniedError("Staff may only switch is_available on items and options.",
-                                        code="role_forbidden")
+    @property
+    def actor(self) -> Actor:
+        return actor_for(user=self.request.user, membership_role=self.request.tenant_role)
+
+    def _refuse_early_by_role(self, request) -> None:
+        """Answers 403 before any lookup or validation (a staff PUT is refused, not reported as
+        incomplete), asking the same `menu.roles` the services enforce. The management reads are
+        editors' tools: staff switch availability from the dashboard or by PATCH."""
+        changes = request.data if request.method == "PATCH" and isinstance(request.data, dict) else None
+        if changes is None:
+            roles.check_may_edit_menu(self.actor)
+        else:
+            roles.check_may_change(self.actor, changes)
 
     def _input(self, serializer_class, *, partial: bool):
         body = serializer_class(data=self.request.data, partial=partial)
@@ -94,19 +91,21 @@ class CategoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, MenuMana
         return category_list(tenant=self.get_tenant())
 
     def create(self, request):
-        category = category_create(tenant=self.get_tenant(), **self._input(s.CategoryInputSerializer, partial=False))
+        category = category_create(tenant=self.get_tenant(), actor=self.actor,
+                                   **self._input(s.CategoryInputSerializer, partial=False))
         return Response(s.CategoryOutputSerializer(category).data, status=status.HTTP_201_CREATED)
 
     def update(self, request, pk: str, partial: bool = False):
         category = self.get_object()
-        category = category_update(category=category, data=self._input(s.CategoryInputSerializer, partial=partial))
+        category = category_update(category=category, data=self._input(s.CategoryInputSerializer, partial=partial),
+                                   actor=self.actor)
         return Response(s.CategoryOutputSerializer(category).data)
 
     def partial_update(self, request, pk: str):
         return self.update(request, pk, partial=True)
 
     def destroy(self, request, pk: str):
-        category_delete(category=self.get_object())
+        category_delete(category=self.get_object(), actor=self.actor)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -114,7 +113,6 @@ class CategoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, MenuMana
 class MenuItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, MenuManagementViewSet):
     serializer_class = s.MenuItemOutputSerializer
     queryset = MenuItem.objects.none()  # for the schema generator only; get_queryset() scopes
-    staff_patchable_fields = frozenset({"is_available"})
 
     def get_queryset(self):
         category = self.request.query_params.get("category")
@@ -126,19 +124,21 @@ class MenuItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, MenuMana
         )
 
     def create(self, request):
-        item = menu_item_create(tenant=self.get_tenant(), **self._input(s.MenuItemInputSerializer, partial=False))
+        item = menu_item_create(tenant=self.get_tenant(), actor=self.actor,
+                                **self._input(s.MenuItemInputSerializer, partial=False))
         return Response(s.MenuItemOutputSerializer(item).data, status=status.HTTP_201_CREATED)
 
     def update(self, request, pk: str, partial: bool = False):
         item = self.get_object()
-        item = menu_item_update(item=item, data=self._input(s.MenuItemInputSerializer, partial=partial))
+        item = menu_item_update(item=item, data=self._input(s.MenuItemInputSerializer, partial=partial),
+                                actor=self.actor)
         return Response(s.MenuItemOutputSerializer(item).data)
 
     def partial_update(self, request, pk: str):
         return self.update(request, pk, partial=True)
 
     def destroy(self, request, pk: str):
-        menu_item_delete(item=self.get_object())
+        menu_item_delete(item=self.get_object(), actor=self.actor)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -164,21 +164,21 @@ class OptionGroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, MenuM
 
     def create(self, request, item_id: str):
         data = self._input(s.OptionGroupInputSerializer, partial=False)
-        group = option_group_create(item=self._item(), **data)
+        group = option_group_create(item=self._item(), actor=self.actor, **data)
         return Response(s.OptionGroupOutputSerializer(group).data, status=status.HTTP_201_CREATED)
 
     def update(self, request, item_id: str, pk: str, partial: bool = False):
         group = self.get_object()
         data = dict(self._input(s.OptionGroupInputSerializer, partial=partial))
         options = data.pop("options", None)
-        group = option_group_update(group=group, data=data, options=options)
+        option_group_update(group=group, data=data, options=options, actor=self.actor)
         return Response(s.OptionGroupOutputSerializer(self.get_object()).data)  # re-read: options changed
 
     def partial_update(self, request, item_id: str, pk: str):
         return self.update(request, item_id, pk, partial=True)
 
     def destroy(self, request, item_id: str, pk: str):
-        option_group_delete(group=self.get_object())
+        option_group_delete(group=self.get_object(), actor=self.actor)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -188,14 +188,14 @@ class OptionViewSet(mixins.RetrieveModelMixin, MenuManagementViewSet):
 
     serializer_class = s.OptionOutputSerializer
     queryset = Option.objects.none()  # for the schema generator only; get_queryset() scopes
-    staff_patchable_fields = frozenset({"is_available"})
 
     def get_queryset(self):
         return option_list(tenant=self.get_tenant())
 
     def update(self, request, pk: str, partial: bool = False):
         option = self.get_object()
-        option = option_update(option=option, data=self._input(s.OptionPatchSerializer, partial=partial))
+        option = option_update(option=option, data=self._input(s.OptionPatchSerializer, partial=partial),
+                              actor=self.actor)
         return Response(s.OptionOutputSerializer(option).data)
 
     def partial_update(self, request, pk: str):

@@ -1,6 +1,7 @@
 """GET /api/metrics/ (the request's tenant), /api/metrics/{tenant_id}/ and its orders-per-minute.
 
 Owners, staff and admins of THAT tenant only: others get 403, unknown tenants 404, anonymous 401.
+Reads only: a GET never writes (the embedded warm-up runs at process start, `metrics_warm_at_start`).
 """
 
 from drf_spectacular.utils import extend_schema
@@ -12,7 +13,6 @@ from foodsys.common.exceptions import PermissionDeniedError
 from foodsys.tenancy.resolution import require_tenant, resolve_tenant
 from metrics.api.serializers import MetricsSnapshotSerializer, MinutesQuerySerializer, OrdersPerMinuteSerializer
 from metrics.selectors import metrics_orders_per_minute, metrics_snapshot
-from metrics.services import metrics_warm_if_cold
 
 METRICS_ROLES = ("owner", "staff", "admin")
 
@@ -31,7 +31,6 @@ class MetricsView(APIView):
     @extend_schema(responses=MetricsSnapshotSerializer)
     def get(self, request):
         tenant = require_tenant(request, roles=METRICS_ROLES)
-        metrics_warm_if_cold(tenant_id=tenant.tenant_id)
         return Response(MetricsSnapshotSerializer(metrics_snapshot(tenant_id=tenant.tenant_id)).data)
 
 
@@ -41,7 +40,6 @@ class TenantMetricsView(APIView):
     @extend_schema(operation_id="metrics_tenant_retrieve", responses=MetricsSnapshotSerializer)
     def get(self, request, tenant_id):
         tenant_id = _tenant_in_path(request, tenant_id)
-        metrics_warm_if_cold(tenant_id=tenant_id)
         return Response(MetricsSnapshotSerializer(metrics_snapshot(tenant_id=tenant_id)).data)
 
 

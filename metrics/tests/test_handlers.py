@@ -5,15 +5,8 @@ import pytest
 
 from foodsys.common.money import to_cents
 from foodsys.testing import factories as f
-from metrics.handlers import (
-    OVERFLOW_BUCKET,
-    PREP_BUCKETS,
-    apply_events,
-    cents_of,
-    handle_order_messages,
-    percentile_from_histogram,
-    prep_bucket,
-)
+from metrics.handlers import apply_events, handle_order_messages, parse_cents
+from metrics.names import OVERFLOW_BUCKET, PREP_BUCKETS, percentile_from_histogram, prep_bucket
 from metrics.selectors import metrics_orders_per_minute, metrics_snapshot
 from metrics.tests.builders import envelope, transition
 
@@ -190,8 +183,8 @@ def test_percentile_from_histogram_edges():
 
 
 @pytest.mark.parametrize("total", ["0", "0.00", "7", "7.5", "7.05", "10.10", "0.99", "123456789.99", "١٢.٥"])
-def test_cents_of_is_exactly_the_decimal_rule(total):
-    assert cents_of(total) == to_cents(Decimal(total))
+def test_parse_cents_is_exactly_the_decimal_rule(total):
+    assert parse_cents(total) == to_cents(Decimal(total))
 
 
 def test_prep_bucket_is_the_first_bound_that_holds_the_time():

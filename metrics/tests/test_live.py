@@ -1,13 +1,14 @@
 import asyncio
+import io
 
 import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
-from foodsys.events.dispatch import events_committed
 from foodsys.tenancy.keys import tenant_group
 from metrics.live import MetricsPusher
 from metrics.tests.builders import order_with_event
+from orders.dispatch import events_committed
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +141,50 @@ def test_snapshots_of_several_tenants_read_together_match_one_by_one(restaurant,
             {k: v for k, v in alone.items() if k != "orders_per_minute"}
     assert together[tenants[1]]["revenue_total"] == "3.25"
     assert sum(b["count"] for b in together[tenants[1]]["orders_per_minute"]) == 2
+
+
+def test_a_rebuild_pushes_nothing_unless_given_a_notifier(restaurant):
+    # given
+    from metrics.services import metrics_rebuild
+
+    order_with_event(restaurant, total="6.00")
+    layer, channel = _listen(restaurant.tenant_id)
+
+    # when
+    metrics_rebuild(tenant_id=restaurant.tenant_id)
+
+    # then: no hidden push (it used to go through a process-wide pusher)
+    assert _nothing_more(layer, channel)
+
+    # and when asked, it pushes the rebuilt snapshot
+    metrics_rebuild(tenant_id=restaurant.tenant_id, notifier=MetricsPusher(min_interval=0))
+    assert async_to_sync(layer.receive)(channel)["payload"]["data"]["total_orders"] == 1
+
+
+def test_applying_events_without_a_notifier_pushes_nothing(restaurant):
+    # given
+    from metrics.handlers import apply_events
+    from metrics.tests.builders import envelope
+
+    layer, channel = _listen(restaurant.tenant_id)
+
+    # when
+    result = apply_events([envelope(restaurant.tenant_id, total="3.00")])
+
+    # then
+    assert result.applied == 1
+    assert _nothing_more(layer, channel)
+
+
+def test_rebuild_metrics_pushes_only_with_push(restaurant):
+    # given
+    from django.core.management import call_command
+
+    order_with_event(restaurant, total="6.00")
+    layer, channel = _listen(restaurant.tenant_id)
+
+    # when / then
+    call_command("rebuild_metrics", "--tenant", str(restaurant.tenant_id), stdout=io.StringIO())
+    assert _nothing_more(layer, channel)
+    call_command("rebuild_metrics", "--tenant", str(restaurant.tenant_id), "--push", stdout=io.StringIO())
+    assert async_to_sync(layer.receive)(channel)["payload"]["data"]["total_orders"] == 1

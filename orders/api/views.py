@@ -23,35 +23,8 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 MAX_IDEMPOTENCY_KEY_LENGTH = 255
 
 
-def flatten_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
-    """DRF's nested errors as {"items[2].quantity": [...]} so clients see the field path."""
-    flat: dict[str, list[str]] = {}
-    if isinstance(detail, dict):
-        for key, value in detail.items():
-            if isinstance(key, int):
-                path = f"{prefix}[{key}]"
-            elif key == "non_field_errors":
-                path = prefix or key
-            else:
-                path = f"{prefix}.{key}" if prefix else str(key)
-            flat.update(flatten_errors(value, path))
-    elif isinstance(detail, list) and detail and all(isinstance(item, dict | list) for item in detail):
-        for index, value in enumerate(detail):
-            if value:
-                flat.update(flatten_errors(value, f"{prefix}[{index}]"))
-    elif isinstance(detail, list):
-        flat[prefix or "non_field_errors"] = [str(item) for item in detail]
-    else:
-        flat[prefix or "non_field_errors"] = [str(detail)]
-    return flat
-
-
 def validated(serializer: serializers.Serializer) -> dict[str, Any]:
-    if not serializer.is_valid():
-        fields = flatten_errors(serializer.errors)
-        path, messages = next(iter(fields.items()))
-        message = messages[0] if path == "non_field_errors" else f"{path}: {messages[0]}"
-        raise ApplicationError(message, code="validation_error", fields=fields)
+    serializer.is_valid(raise_exception=True)  # rendered with flat field paths (items[2].quantity)
     return serializer.validated_data
 
 
@@ -67,9 +40,8 @@ def _idempotency_key(request) -> str | None:
 
 
 def _detail_response(request, order_id, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    order, role = selectors.order_get(user=request.user, order_id=order_id)
-    body = order_detail(order, allowed_transitions=selectors.order_allowed_transitions(order=order, role=role))
-    return Response(body, status=status, headers=headers)
+    order, actor = selectors.order_get(user=request.user, order_id=order_id, tenancy=request.tenant_resolution)
+    return Response(order_detail(order, role=actor.role), status=status, headers=headers)
 
 
 @extend_schema_view(
@@ -96,7 +68,9 @@ class OrderViewSet(RateLimitedAPIMixin, viewsets.ViewSet):
                                       mine_only=query.get("scope") == "mine")
         paginator = DefaultPagination()
         page = paginator.paginate_queryset(orders, request, view=self)
-        return paginator.get_paginated_response([order_summary(order) for order in page])
+        actors = selectors.order_actors(orders=page, user=request.user, tenancy=request.tenant_resolution)
+        return paginator.get_paginated_response(
+            [order_summary(order, role=actor.role) for order, actor in zip(page, actors, strict=True)])
 
     def retrieve(self, request, pk=None):
         return _detail_response(request, pk)
@@ -123,17 +97,16 @@ class OrderViewSet(RateLimitedAPIMixin, viewsets.ViewSet):
         if not placed.created:
             return _detail_response(request, placed.order.pk, headers={"Idempotent-Replayed": "true"})
         # The new order is rendered from memory: it has no history yet and its lines were just written.
-        role = selectors.order_actor_role(order=placed.order, user=request.user)
-        body = order_detail(placed.order, lines=placed.lines, status_changes=[],
-                            allowed_transitions=selectors.order_allowed_transitions(order=placed.order, role=role))
+        actor = selectors.order_actor(order=placed.order, user=request.user, tenancy=request.tenant_resolution)
+        body = order_detail(placed.order, role=actor.role, lines=placed.lines, status_changes=[])
         return Response(body, status=201)
 
     @action(detail=True, methods=["post", "put", "patch"], url_path="status")
     def change_status(self, request, pk=None):
         data = validated(OrderStatusInputSerializer(data=request.data))
-        order, role = services.order_transition_with_role(order_id=pk, actor=request.user, to_status=data["status"],
-                                                          reason=data["reason"])
-        # `order` comes back with tenant, customer and lines loaded; only the history is read again.
-        body = order_detail(order, status_changes=selectors.order_status_history(order=order),
-                            allowed_transitions=selectors.order_allowed_transitions(order=order, role=role))
+        order, actor = selectors.order_get(user=request.user, order_id=pk, tenancy=request.tenant_resolution,
+                                           with_history=False)
+        order = services.order_transition(order=order, to_status=data["status"], actor=actor, reason=data["reason"])
+        # `order` is in memory with tenant, customer and lines loaded; only the history is read again.
+        body = order_detail(order, role=actor.role, status_changes=selectors.order_status_history(order=order))
         return Response(body)

@@ -1,7 +1,7 @@
-"""Order test helpers: a valid request body, and an order placed through the service."""
+"""Order test helpers: a valid request body, and an order placed (and moved) through the services."""
 
 from foodsys.testing import factories as f
-from orders import services
+from orders import selectors, services
 
 ADDRESS = {"street": "742 Evergreen Terrace", "city": "Springfield", "state": "IL", "zip_code": "62704",
            "lat": 39.78, "lng": -89.65}
@@ -37,7 +37,14 @@ def place(*, customer, restaurant, lines, idempotency_key=None, payment_method="
                                 idempotency_key=idempotency_key)
 
 
+def transition(order_id, to_status, *, by, reason=""):
+    """order_transition by the user `by`, with the order and their Actor loaded as the API does."""
+    order, actor = selectors.order_get(user=by, order_id=order_id, with_history=False)
+    return services.order_transition(order=order, to_status=to_status, actor=actor, reason=reason)
+
+
 def advance(order, *statuses, actor, reason=""):
+    """Moves `order` through `statuses` as the user `actor`."""
     for status in statuses:
-        order = services.order_transition(order_id=order.pk, actor=actor, to_status=status, reason=reason)
+        order = transition(order.pk, status, by=actor, reason=reason)
     return order

@@ -14,7 +14,7 @@ from foodsys.testing import factories as f
 from orders import locks, services
 from orders.enums import OrderStatus
 from orders.models import IdempotencyRecord, Order, OrderStatusChange, OutboxEvent
-from orders.tests.helpers import place
+from orders.tests.helpers import place, transition
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -58,8 +58,8 @@ def test_two_conflicting_transitions_one_wins_one_conflicts(monkeypatch):
 
     # when
     results = _run_concurrently(
-        lambda: services.order_transition(order_id=order.pk, actor=owner, to_status=OrderStatus.CONFIRMED),
-        lambda: services.order_transition(order_id=order.pk, actor=customer, to_status=OrderStatus.CANCELLED),
+        lambda: transition(order.pk, OrderStatus.CONFIRMED, by=owner),
+        lambda: transition(order.pk, OrderStatus.CANCELLED, by=customer),
     )
 
     # then

@@ -1,12 +1,17 @@
+import asyncio
+
 import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
 from foodsys.tenancy import keys
-from orders import realtime, services
+from orders import realtime
 from orders.enums import OrderStatus
-from orders.tests.helpers import place
+from orders.tests.helpers import place, transition
+
+# Broadcasts leave on commit; on channels-redis through a background loop, so they take a moment.
+RECEIVE_TIMEOUT = 5.0
 
 
 def _listen(group: str) -> str:
@@ -16,13 +21,25 @@ def _listen(group: str) -> str:
     return channel
 
 
-def _receive(channel: str) -> dict:
-    """The next order message (the tenant group also carries the pipeline's metrics.update)."""
-    for _ in range(5):
-        message = async_to_sync(get_channel_layer().receive)(channel)
-        if message["type"].startswith("order."):
-            return message
-    raise AssertionError("no order message arrived")
+def _receive(channel: str, timeout: float = RECEIVE_TIMEOUT) -> dict:
+    """The next order message (the tenant group also carries the pipeline's metrics.update).
+
+    Bounded: a layer's receive() waits forever, so without a timeout a missing broadcast would hang
+    the run instead of failing the test."""
+    async def next_order_message() -> dict:
+        layer = get_channel_layer()
+        while True:
+            message = await layer.receive(channel)
+            if message["type"].startswith("order."):
+                return message
+
+    async def within_timeout() -> dict:
+        return await asyncio.wait_for(next_order_message(), timeout)
+
+    try:
+        return async_to_sync(within_timeout)()
+    except TimeoutError:
+        raise AssertionError(f"no order message arrived on {channel} within {timeout} s") from None
 
 
 def test_a_placed_order_is_announced_to_the_tenant_and_the_customer(customer, restaurant, menu_item,
@@ -46,6 +63,21 @@ def test_a_placed_order_is_announced_to_the_tenant_and_the_customer(customer, re
         assert message["payload"]["sent_at"].endswith("Z")
 
 
+def test_each_group_gets_the_body_for_its_audience(customer, restaurant, menu_item,
+                                                   django_capture_on_commit_callbacks):
+    # given
+    tenant_channel = _listen(keys.tenant_group(restaurant.tenant_id))
+    customer_channel = _listen(keys.user_group(customer.id))
+
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        place(customer=customer, restaurant=restaurant, lines=[(menu_item, 1)])
+
+    # then: the restaurant side may confirm or cancel a pending order, its customer may only cancel it
+    assert _receive(tenant_channel)["payload"]["data"]["next_statuses"] == ["confirmed", "cancelled"]
+    assert _receive(customer_channel)["payload"]["data"]["next_statuses"] == ["cancelled"]
+
+
 def test_a_status_change_is_announced_as_an_update(pending_order, owner, restaurant,
                                                     django_capture_on_commit_callbacks):
     # given
@@ -53,11 +85,13 @@ def test_a_status_change_is_announced_as_an_update(pending_order, owner, restaur
 
     # when
     with django_capture_on_commit_callbacks(execute=True):
-        services.order_transition(order_id=pending_order.pk, actor=owner, to_status=OrderStatus.CONFIRMED)
+        transition(pending_order.pk, OrderStatus.CONFIRMED, by=owner)
 
     # then
     message = _receive(tenant_channel)
     assert message["type"] == "order.updated"
+    assert message["payload"]["type"] == "order.updated"
+    assert message["payload"]["data"]["id"] == str(pending_order.pk)
     assert message["payload"]["data"]["status"] == "confirmed"
     assert message["payload"]["data"]["next_statuses"] == ["preparing", "cancelled"]
 
@@ -83,7 +117,7 @@ def test_a_channel_layer_failure_does_not_reach_the_caller(pending_order, owner,
 
     # when
     with django_capture_on_commit_callbacks(execute=True):
-        order = services.order_transition(order_id=pending_order.pk, actor=owner, to_status=OrderStatus.CONFIRMED)
+        order = transition(pending_order.pk, OrderStatus.CONFIRMED, by=owner)
 
     # then
     assert order.status == OrderStatus.CONFIRMED

@@ -50,6 +50,33 @@ def test_relay_applies_unpublished_events_in_process_and_marks_them(restaurant):
 
 
 @pytest.mark.django_db
+def test_the_in_process_relay_hands_rows_to_every_registered_sink_and_keeps_them_when_one_fails(restaurant):
+    # given
+    from foodsys.events.sinks import registered_sinks, replace_sinks
+
+    order, created = order_with_event(restaurant)
+    confirmed = move(order, "confirmed")
+    received, broken = [], True
+
+    def flaky(envelopes):
+        if broken:
+            raise ConnectionError("webhook endpoint down")
+        received.extend(e["event_id"] for e in envelopes)
+
+    with replace_sinks({**registered_sinks(), "flaky": flaky}):
+        # when: one sink fails
+        failed = OutboxRelay(sink=InProcessSink()).drain()
+        # then: nothing is marked, so every sink gets the rows again
+        assert (failed.published, failed.failed) == (0, 2)
+        broken = False
+        retried = OutboxRelay(sink=InProcessSink()).drain()
+
+    assert (retried.published, retried.failed) == (2, 0)
+    assert received == [str(created.event_id), str(confirmed.event_id)]
+    assert metrics_snapshot(tenant_id=restaurant.tenant_id)["total_orders"] == 1  # metrics deduped the retry
+
+
+@pytest.mark.django_db
 def test_a_failed_delivery_stops_marking_that_tenants_later_events_only(restaurant, other_restaurant):
     # given
     order, first = order_with_event(restaurant)

@@ -3,7 +3,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from accounts.models import Membership
 from foodsys.common.exceptions import NotFoundError
+from foodsys.tenancy.actor import Actor
+from foodsys.tenancy.resolution import resolve_tenant
 from foodsys.testing import factories as f
 from orders import selectors
 from orders.enums import OrderStatus
@@ -91,16 +94,50 @@ def test_listing_with_summaries_takes_two_queries_whatever_the_size(customer, re
 
     # when / then: orders (joined with restaurant and customer) + their lines
     with django_assert_num_queries(2):
-        summaries = [order_summary(o) for o in selectors.order_list(user=owner, tenant=restaurant,
-                                                                    filters=OrderFilters())]
+        summaries = [order_summary(o, role="owner") for o in selectors.order_list(user=owner, tenant=restaurant,
+                                                                                  filters=OrderFilters())]
     assert len(summaries) == count and all(len(s["lines"]) == 2 for s in summaries)
 
 
-def test_order_get_returns_the_callers_role(pending_order, customer, owner, staff, admin_user):
-    assert selectors.order_get(user=customer, order_id=pending_order.pk)[1] == "customer"
-    assert selectors.order_get(user=owner, order_id=pending_order.pk)[1] == "restaurant"
-    assert selectors.order_get(user=staff, order_id=str(pending_order.pk))[1] == "restaurant"
-    assert selectors.order_get(user=admin_user, order_id=pending_order.pk)[1] == "admin"
+def test_order_get_returns_the_callers_actor(pending_order, customer, owner, staff, admin_user):
+    assert selectors.order_get(user=customer, order_id=pending_order.pk)[1] == Actor(user=customer, role="customer")
+    assert selectors.order_get(user=owner, order_id=pending_order.pk)[1] == Actor(user=owner, role="owner")
+    assert selectors.order_get(user=staff, order_id=str(pending_order.pk))[1] == Actor(user=staff, role="staff")
+    assert selectors.order_get(user=admin_user, order_id=pending_order.pk)[1] == Actor(user=admin_user, role="admin")
+
+
+def test_a_member_ordering_at_their_own_restaurant_acts_as_its_member(owner, restaurant, menu_item):
+    order = place(customer=owner, restaurant=restaurant, lines=[(menu_item, 1)]).order
+    assert selectors.order_actor(order=order, user=owner).role == "owner"
+
+
+def test_the_requests_tenancy_saves_the_membership_query(pending_order, owner, customer,
+                                                          django_assert_num_queries):
+    # given what the tenant middleware learned while resolving each user's tenant
+    owner_tenancy = resolve_tenant(user=owner, header_value=None)
+    customer_tenancy = resolve_tenant(user=customer, header_value=None)
+
+    # when / then: both already know every membership of their user
+    with django_assert_num_queries(0):
+        assert selectors.order_actor(order=pending_order, user=owner, tenancy=owner_tenancy).role == "owner"
+        assert selectors.order_actor(order=pending_order, user=customer, tenancy=customer_tenancy).role == "customer"
+
+
+def test_a_tenancy_resolved_for_someone_else_is_not_trusted(pending_order, owner, other_owner):
+    # given the owner's resolution, handed over with another user
+    owner_tenancy = resolve_tenant(user=owner, header_value=None)
+
+    # when / then: the other user's own memberships decide (they have none here)
+    assert selectors.order_actor(order=pending_order, user=other_owner, tenancy=owner_tenancy) is None
+
+
+def test_memberships_learned_earlier_are_not_kept_on_the_user(pending_order, owner):
+    # given the owner's tenant was resolved once (on this very user object), then the membership ended
+    resolve_tenant(user=owner, header_value=None)
+    Membership.objects.filter(user=owner).delete()
+
+    # when / then: nothing remembered on the user object outlives what was passed explicitly
+    assert selectors.order_actor(order=pending_order, user=owner) is None
 
 
 def test_order_get_hides_other_peoples_orders(pending_order, other_owner):

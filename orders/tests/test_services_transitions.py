@@ -8,12 +8,13 @@ from django.utils import timezone
 
 from foodsys.common.exceptions import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
 from foodsys.events.schema import validate_envelope
+from foodsys.tenancy.actor import Actor
 from foodsys.testing import factories as f
 from orders import services
 from orders.enums import EventType, OrderStatus
 from orders.models import Order, OrderStatusChange, OutboxEvent
 from orders.state_machine import TIMESTAMP_FIELDS
-from orders.tests.helpers import advance
+from orders.tests.helpers import advance, transition
 from orders.tests.test_state_machine import RESTAURANT_MOVES
 
 S = OrderStatus
@@ -32,7 +33,7 @@ def test_every_pair_through_the_service(pending_order, owner, from_status, to_st
 
     # when
     try:
-        services.order_transition(order_id=pending_order.pk, actor=owner, to_status=to_status, reason="why")
+        transition(pending_order.pk, to_status, by=owner, reason="why")
         outcome = 200
     except ConflictError:
         outcome = 409
@@ -75,7 +76,7 @@ def test_reaching_ready_reports_the_preparation_time(pending_order, staff):
     Order.objects.filter(pk=order.pk).update(preparing_at=timezone.now() - timedelta(minutes=10))
 
     # when
-    ready = services.order_transition(order_id=order.pk, actor=staff, to_status=S.READY)
+    ready = transition(order.pk, S.READY, by=staff)
 
     # then
     ready.refresh_from_db()
@@ -100,8 +101,7 @@ def test_cancelling_records_the_reason(pending_order, owner):
     order = advance(pending_order, S.CONFIRMED, actor=owner)
 
     # when
-    cancelled = services.order_transition(order_id=order.pk, actor=owner, to_status=S.CANCELLED,
-                                          reason="  Out of dough  ")
+    cancelled = transition(order.pk, S.CANCELLED, by=owner, reason="  Out of dough  ")
 
     # then
     cancelled.refresh_from_db()
@@ -116,7 +116,7 @@ def test_cancelling_a_confirmed_order_without_a_reason_is_refused(pending_order,
 
     # when
     with pytest.raises(ApplicationError) as caught:
-        services.order_transition(order_id=order.pk, actor=owner, to_status=S.CANCELLED, reason=" ")
+        transition(order.pk, S.CANCELLED, by=owner, reason=" ")
 
     # then
     assert (caught.value.status_code, caught.value.code) == (400, "reason_required")
@@ -125,20 +125,20 @@ def test_cancelling_a_confirmed_order_without_a_reason_is_refused(pending_order,
 
 # --- roles -----------------------------------------------------------------------------------------
 def test_the_customer_may_cancel_their_pending_order(pending_order, customer):
-    order = services.order_transition(order_id=pending_order.pk, actor=customer, to_status=S.CANCELLED)
+    order = transition(pending_order.pk, S.CANCELLED, by=customer)
     assert order.status == S.CANCELLED
 
 
 def test_the_customer_may_not_move_the_order_forward(pending_order, customer):
     with pytest.raises(PermissionDeniedError):
-        services.order_transition(order_id=pending_order.pk, actor=customer, to_status=S.CONFIRMED)
+        transition(pending_order.pk, S.CONFIRMED, by=customer)
     assert Order.objects.get(pk=pending_order.pk).status == S.PENDING
 
 
 def test_the_customer_may_not_cancel_once_confirmed(pending_order, customer, owner):
     advance(pending_order, S.CONFIRMED, actor=owner)
     with pytest.raises(PermissionDeniedError):
-        services.order_transition(order_id=pending_order.pk, actor=customer, to_status=S.CANCELLED, reason="x")
+        transition(pending_order.pk, S.CANCELLED, by=customer, reason="x")
 
 
 @pytest.mark.parametrize("stranger", ["another_customer", "other_owner"])
@@ -148,20 +148,31 @@ def test_strangers_get_not_found(pending_order, stranger, request):
 
     # when / then
     with pytest.raises(NotFoundError):
-        services.order_transition(order_id=pending_order.pk, actor=actor, to_status=S.CANCELLED)
+        transition(pending_order.pk, S.CANCELLED, by=actor)
     assert Order.objects.get(pk=pending_order.pk).status == S.PENDING
 
 
 def test_a_malformed_or_unknown_order_id_is_not_found(owner):
     for order_id in ("not-a-uuid", "00000000-0000-0000-0000-000000000000"):
         with pytest.raises(NotFoundError):
-            services.order_transition(order_id=order_id, actor=owner, to_status=S.CONFIRMED)
+            transition(order_id, S.CONFIRMED, by=owner)
 
 
 def test_an_unknown_status_is_a_bad_request(pending_order, owner):
     with pytest.raises(ApplicationError) as caught:
-        services.order_transition(order_id=pending_order.pk, actor=owner, to_status="eaten")
+        transition(pending_order.pk, "eaten", by=owner)
     assert (caught.value.status_code, caught.value.code) == (400, "invalid_status")
+
+
+def test_the_actors_role_decides(pending_order, owner):
+    # given the owner, acting in the customer role (as for an order of their own)
+    actor = Actor(user=owner, role="customer")
+
+    # when / then: a customer may not confirm, only cancel
+    with pytest.raises(PermissionDeniedError):
+        services.order_transition(order=pending_order, to_status=S.CONFIRMED, actor=actor)
+    cancelled = services.order_transition(order=pending_order, to_status=S.CANCELLED, actor=actor)
+    assert OrderStatusChange.objects.get(order=cancelled).by == owner
 
 
 def test_admins_may_do_what_the_machine_allows(pending_order, admin_user):
@@ -175,7 +186,7 @@ def test_admin_cancellation_goes_through_the_machine(pending_order, admin_user, 
     advance(pending_order, S.CONFIRMED, S.PREPARING, actor=owner)
 
     # when
-    order = services.order_cancel_by_admin(order_id=pending_order.pk, admin=admin_user, reason="Fraud")
+    order = services.order_cancel_by_admin(order_id=pending_order.pk, actor=Actor.admin(admin_user), reason="Fraud")
 
     # then
     assert (order.status, order.cancel_reason) == ("cancelled", "Fraud")
@@ -184,9 +195,9 @@ def test_admin_cancellation_goes_through_the_machine(pending_order, admin_user, 
 
 def test_admin_cancellation_needs_an_admin_and_a_reason(pending_order, admin_user, owner):
     with pytest.raises(PermissionDeniedError):
-        services.order_cancel_by_admin(order_id=pending_order.pk, admin=owner, reason="x")
+        services.order_cancel_by_admin(order_id=pending_order.pk, actor=Actor.admin(owner), reason="x")
     with pytest.raises(ApplicationError) as caught:
-        services.order_cancel_by_admin(order_id=pending_order.pk, admin=admin_user, reason="")
+        services.order_cancel_by_admin(order_id=pending_order.pk, actor=Actor.admin(admin_user), reason="")
     assert caught.value.code == "reason_required"
     assert Order.objects.get(pk=pending_order.pk).status == S.PENDING
 
@@ -194,5 +205,5 @@ def test_admin_cancellation_needs_an_admin_and_a_reason(pending_order, admin_use
 def test_a_delivered_order_cannot_be_cancelled_even_by_an_admin(pending_order, admin_user):
     advance(pending_order, S.CONFIRMED, S.PREPARING, S.READY, S.OUT_FOR_DELIVERY, S.DELIVERED, actor=admin_user)
     with pytest.raises(ConflictError) as caught:
-        services.order_cancel_by_admin(order_id=pending_order.pk, admin=admin_user, reason="late")
+        services.order_cancel_by_admin(order_id=pending_order.pk, actor=Actor.admin(admin_user), reason="late")
     assert caught.value.extra == {"current_status": "delivered", "allowed": []}

@@ -32,7 +32,7 @@ def _outcome(from_status, to_status, role, reason="because"):
 
 
 @pytest.mark.parametrize(("from_status", "to_status"), ALL_PAIRS)
-@pytest.mark.parametrize("role", [state_machine.RESTAURANT, state_machine.ADMIN])
+@pytest.mark.parametrize("role", [state_machine.RESTAURANT, "owner", "staff", state_machine.ADMIN])
 def test_restaurant_and_admin_follow_the_strict_chain(from_status, to_status, role):
     # given / when
     outcome = _outcome(from_status, to_status, role)

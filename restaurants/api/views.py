@@ -1,20 +1,23 @@
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from foodsys.common.api_ratelimit import RateLimitedAPIMixin, check_tenant_rate
-from foodsys.common.exceptions import NotFoundError
-from restaurants.api import public
+from foodsys.common.api_ratelimit import RateLimitedAPIMixin, check_tenant_rate, ip_limit
+from foodsys.common.ratelimit import check_rates
+from foodsys.tenancy.actor import Actor
+from restaurants.api import catalog_bodies
 from restaurants.api.serializers import (
     RestaurantInputSerializer,
     RestaurantListQuerySerializer,
     RestaurantOutputSerializer,
 )
 from restaurants.models import Restaurant
-from restaurants.selectors import restaurant_get, restaurant_get_for_owner
+from restaurants.roles import check_may_change_settings, restaurant_actor
+from restaurants.selectors import restaurant_get
 from restaurants.services import restaurant_create, restaurant_deactivate, restaurant_update
 
 
@@ -48,12 +51,12 @@ class RestaurantViewSet(RateLimitedAPIMixin, viewsets.GenericViewSet):
         """Public reads fetch their cached entry in the rate limits' round trip."""
         if self.action == "list":
             query = self._list_query(request)
-            return public.restaurant_page_cache_reads(request=request, paginator=self.paginator,
-                                                      filters=query.validated_data) if query.is_valid() else []
+            return catalog_bodies.restaurant_page_cache_reads(request=request, paginator=self.paginator,
+                                                              filters=query.validated_data) if query.is_valid() else []
         if self.action == "retrieve":
-            return public.detail_cache_reads(restaurant_id=int(self.kwargs["pk"]))
+            return catalog_bodies.restaurant_cache_reads(restaurant_id=int(self.kwargs["pk"]))
         if self.action == "menu":
-            return public.menu_cache_reads(restaurant_id=int(self.kwargs["pk"]))
+            return catalog_bodies.menu_cache_reads(restaurant_id=int(self.kwargs["pk"]))
         return []
 
     def _list_query(self, request) -> RestaurantListQuerySerializer:
@@ -64,25 +67,18 @@ class RestaurantViewSet(RateLimitedAPIMixin, viewsets.GenericViewSet):
     def list(self, request):
         query = self._list_query(request)
         query.is_valid(raise_exception=True)
-        return _json(public.public_restaurant_page_json(request=request, paginator=self.paginator,
-                                                        filters=query.validated_data, prefetched=self.prefetched))
+        return _json(catalog_bodies.catalog_restaurant_page_body(
+            request=request, paginator=self.paginator, filters=query.validated_data, now=timezone.now(),
+            prefetched=self.prefetched))
 
     def retrieve(self, request, pk: str):
-        try:
-            return _json(public.public_restaurant_detail_json(restaurant_id=int(pk), prefetched=self.prefetched))
-        except NotFoundError:  # an inactive restaurant is still visible to its members and admins
-            restaurant = restaurant_get(restaurant_id=int(pk), user=request.user)
-            return Response(RestaurantOutputSerializer(restaurant).data)
+        return _json(catalog_bodies.catalog_restaurant_body(restaurant_id=int(pk), viewer=request.user,
+                                                            now=timezone.now(), prefetched=self.prefetched))
 
     @action(detail=True, methods=["get"])
     def menu(self, request, pk: str):
-        try:
-            return _json(public.public_menu_json(restaurant_id=int(pk), prefetched=self.prefetched))
-        except NotFoundError:
-            restaurant = restaurant_get(restaurant_id=int(pk), user=request.user)
-            data = public.menu_data(restaurant)
-            public.with_live_flags(data["restaurant"])
-            return Response(data)
+        return _json(catalog_bodies.catalog_menu_body(restaurant_id=int(pk), viewer=request.user,
+                                                      now=timezone.now(), prefetched=self.prefetched))
 
     def create(self, request):
         body = RestaurantInputSerializer(data=request.data)
@@ -91,20 +87,35 @@ class RestaurantViewSet(RateLimitedAPIMixin, viewsets.GenericViewSet):
         return Response(RestaurantOutputSerializer(restaurant).data, status=status.HTTP_201_CREATED)
 
     def update(self, request, pk: str, partial: bool = False):
-        restaurant = self._owned(request, pk)
+        restaurant, actor = self._owned(request, pk)
         body = RestaurantInputSerializer(data=request.data, partial=partial)
         body.is_valid(raise_exception=True)
-        restaurant = restaurant_update(restaurant=restaurant, data=body.validated_data)
+        restaurant = restaurant_update(restaurant=restaurant, data=body.validated_data, actor=actor)
         return Response(RestaurantOutputSerializer(restaurant).data)
 
     def partial_update(self, request, pk: str):
         return self.update(request, pk, partial=True)
 
     def destroy(self, request, pk: str):
-        restaurant_deactivate(restaurant=self._owned(request, pk))
+        restaurant, actor = self._owned(request, pk)
+        restaurant_deactivate(restaurant=restaurant, actor=actor)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    def _owned(self, request, pk: str) -> Restaurant:
-        restaurant = restaurant_get_for_owner(restaurant_id=int(pk), user=request.user)
+    def _owned(self, request, pk: str) -> tuple[Restaurant, Actor | None]:
+        """404 when the caller cannot see it; 403 (asked before the body is validated, the services
+        enforce the same `restaurants.roles` rule) when they may not change it."""
+        restaurant = restaurant_get(restaurant_id=int(pk), user=request.user)
+        actor = restaurant_actor(user=request.user, restaurant=restaurant)
+        check_may_change_settings(actor)
         check_tenant_rate(request, restaurant)
-        return restaurant
+        return restaurant, actor
+
+
+def menu_for_anonymous(request: HttpRequest, *, pk: str) -> bytes:
+    """The menu action's answer to an anonymous JSON GET, for its fast path (foodsys/api_router.py):
+    the limits RateLimitedAPIMixin spends for an anonymous caller (with the entry in their round trip),
+    then the same body builder."""
+    restaurant_id = int(pk)
+    prefetched = check_rates(request, [ip_limit()], read=catalog_bodies.menu_cache_reads(restaurant_id=restaurant_id))
+    return catalog_bodies.catalog_menu_body(restaurant_id=restaurant_id, viewer=None, now=timezone.now(),
+                                            prefetched=prefetched)

@@ -2,11 +2,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from foodsys.common.exceptions import NotFoundError, PermissionDeniedError
+from foodsys.common.exceptions import NotFoundError
 from foodsys.testing import factories as f
 from restaurants.selectors import (
     restaurant_get,
-    restaurant_get_for_owner,
     restaurant_list,
     restaurant_live_flags,
     restaurant_open_at,
@@ -51,15 +50,6 @@ def test_live_flags_are_computed_for_the_given_instant():
     assert flags == {"is_open_now": False, "is_paused": True}
 
 
-def test_owner_lookup_distinguishes_invisible_from_forbidden(restaurant, staff, other_owner):
-    hidden = f.RestaurantFactory(is_active=False)
-
-    with pytest.raises(PermissionDeniedError):
-        restaurant_get_for_owner(restaurant_id=restaurant.id, user=staff)
-    with pytest.raises(NotFoundError):
-        restaurant_get_for_owner(restaurant_id=hidden.id, user=other_owner)
-
-
 def test_inactive_restaurant_is_visible_to_its_staff(staff, restaurant):
     restaurant.is_active = False
     restaurant.save()
@@ -67,3 +57,21 @@ def test_inactive_restaurant_is_visible_to_its_staff(staff, restaurant):
     assert restaurant_get(restaurant_id=restaurant.id, user=staff) == restaurant
     with pytest.raises(NotFoundError):
         restaurant_get(restaurant_id=restaurant.id, user=None)
+
+
+@pytest.mark.parametrize(("accepting_orders", "paused_for"), [(True, None), (False, None), (False, 1), (False, -1)])
+@pytest.mark.parametrize("hours", [None, {}, {"monday": [{"open": "12:30", "close": "14:00"}]},
+                                   {"monday": [{"open": "11:00", "close": "13:00"}]}])
+def test_live_flags_agree_with_the_models_own_rules(accepting_orders, paused_for, hours):
+    from datetime import timedelta
+
+    restaurant = f.RestaurantFactory.build(
+        timezone="Europe/Berlin", opening_hours=hours, accepting_orders=accepting_orders,
+        paused_until=None if paused_for is None else MONDAY_NOON_UTC + timedelta(hours=paused_for))
+
+    flags = restaurant_live_flags(opening_hours=restaurant.opening_hours, timezone=restaurant.timezone,
+                                  accepting_orders=restaurant.accepting_orders,
+                                  paused_until=restaurant.paused_until, now=MONDAY_NOON_UTC)
+
+    assert flags == {"is_open_now": restaurant.is_open_at(MONDAY_NOON_UTC),
+                     "is_paused": restaurant.is_paused(MONDAY_NOON_UTC)}

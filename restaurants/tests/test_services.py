@@ -7,11 +7,15 @@ from django.utils import timezone
 from accounts.models import Membership, MembershipRole
 from foodsys.common import cache
 from foodsys.common.exceptions import ApplicationError, PermissionDeniedError
+from foodsys.tenancy import keys
+from foodsys.tenancy.actor import Actor
 from foodsys.testing import factories as f
 from restaurants.models import Restaurant
-from restaurants.services import restaurant_create, restaurant_deactivate, restaurant_update
+from restaurants.services import restaurant_create, restaurant_deactivate, restaurant_reactivate, restaurant_update
 
 pytestmark = pytest.mark.django_db
+
+OWNER = Actor(user=None, role="owner")
 
 
 def test_create_makes_the_caller_owner_in_the_same_transaction():
@@ -58,7 +62,7 @@ def test_create_deduplicates_cuisines_case_insensitively():
 
 
 def test_update_applies_only_given_fields_and_keeps_tags_in_step(restaurant):
-    restaurant_update(restaurant=restaurant, data={"cuisines": ["Greek"], "city": "Athens"})
+    restaurant_update(restaurant=restaurant, data={"cuisines": ["Greek"], "city": "Athens"}, actor=OWNER)
 
     restaurant.refresh_from_db()
     assert restaurant.cuisines == ["Greek"] and restaurant.cuisine_tags == "|greek|"
@@ -67,7 +71,7 @@ def test_update_applies_only_given_fields_and_keeps_tags_in_step(restaurant):
 
 def test_update_refuses_fields_that_are_not_settings(restaurant):
     with pytest.raises(ApplicationError) as raised:
-        restaurant_update(restaurant=restaurant, data={"is_active": False})
+        restaurant_update(restaurant=restaurant, data={"is_active": False}, actor=OWNER)
 
     assert "is_active" in raised.value.fields
 
@@ -76,25 +80,47 @@ def test_pause_with_an_end_resumes_by_itself(restaurant):
     now = timezone.now()
 
     restaurant = restaurant_update(restaurant=restaurant, data={"accepting_orders": False,
-                                                                "paused_until": now + timedelta(minutes=30)})
+                                                                "paused_until": now + timedelta(minutes=30)},
+                                   actor=OWNER)
 
     assert restaurant.is_paused(now) is True
     assert restaurant.is_paused(now + timedelta(minutes=31)) is False
 
 
 def test_deactivate_keeps_the_row(restaurant):
-    restaurant_deactivate(restaurant=restaurant)
+    restaurant_deactivate(restaurant=restaurant, actor=OWNER)
 
     assert Restaurant.objects.get(pk=restaurant.pk).is_active is False
 
 
 def test_writes_retire_the_cached_detail_and_list_on_commit(restaurant, django_capture_on_commit_callbacks):
-    tenant_before = cache.tenant_catalog_version(restaurant.tenant_id)
-    list_before = cache.restaurant_list_version()
+    tenant_before = cache.current_version(keys.tenant_version_key(restaurant.tenant_id))
+    list_before = cache.current_version(keys.RESTAURANT_LIST_VERSION_KEY)
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        restaurant_update(restaurant=restaurant, data={"name": "New name"})
+        restaurant_update(restaurant=restaurant, data={"name": "New name"}, actor=OWNER)
 
     assert len(callbacks) == 1
-    assert cache.tenant_catalog_version(restaurant.tenant_id) == tenant_before + 1
-    assert cache.restaurant_list_version() == list_before + 1
+    assert cache.current_version(keys.tenant_version_key(restaurant.tenant_id)) == tenant_before + 1
+    assert cache.current_version(keys.RESTAURANT_LIST_VERSION_KEY) == list_before + 1
+
+
+@pytest.mark.parametrize("actor", [Actor(user=None, role="staff"), Actor(user=None, role="customer"), None])
+def test_only_owners_and_admins_change_settings_pause_or_deactivate(restaurant, actor):
+    with pytest.raises(PermissionDeniedError) as paused:
+        restaurant_update(restaurant=restaurant, data={"accepting_orders": False}, actor=actor)
+    with pytest.raises(PermissionDeniedError):
+        restaurant_deactivate(restaurant=restaurant, actor=actor)
+
+    restaurant.refresh_from_db()
+    assert paused.value.code == "not_owner"
+    assert restaurant.accepting_orders is True and restaurant.is_active is True
+
+
+def test_an_admin_reactivates_a_deactivated_restaurant(restaurant):
+    admin = Actor.admin(f.UserFactory(is_staff=True))
+    restaurant_deactivate(restaurant=restaurant, actor=admin)
+
+    restaurant_reactivate(restaurant=restaurant, actor=admin)
+
+    assert Restaurant.objects.get(pk=restaurant.pk).is_active is True

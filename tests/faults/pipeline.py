@@ -1,9 +1,8 @@
-"""Pipeline helpers of the fault tests: long-running commands as subprocesses, placing orders from a
-thread, and reading back what reached the topic."""
+"""Pipeline helpers of the fault tests: long-running commands as subprocesses and placing orders from a
+thread (reading back what reached the topic: foodsys.testing.topic)."""
 
 from __future__ import annotations
 
-import json
 import signal
 import subprocess
 import sys
@@ -15,11 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from confluent_kafka import Consumer, TopicPartition
-from django.conf import settings
-
-from foodsys.kafka.consumer import PartitionKey
-from metrics.tests.pipeline import ROOT, group_id
+from metrics.tests.pipeline import ROOT
 from orders.models import OutboxEvent
 
 
@@ -125,33 +120,6 @@ def outbox_sequence(tenant_id) -> list[str]:
     """The tenant's event ids in outbox (= commit) order."""
     return [str(e) for e in OutboxEvent.objects.filter(tenant_id=tenant_id).order_by("id")
             .values_list("event_id", flat=True)]
-
-
-def topic_sequences(start: dict[PartitionKey, int], end: dict[PartitionKey, int], tenant_ids: set[str],
-                    *, deadline_seconds: float = 60) -> dict[str, list[str]]:
-    """Event ids of these tenants as they sit in the topic between `start` and `end`, duplicates included."""
-    consumer = Consumer({"bootstrap.servers": settings.KAFKA_BOOTSTRAP_SERVERS, "group.id": group_id(),
-                         "enable.auto.commit": False})
-    pending = {key for key, offset in end.items() if offset > start.get(key, 0)}
-    consumer.assign([TopicPartition(topic, partition, start.get((topic, partition), 0))
-                     for topic, partition in pending])
-    found: dict[str, list[str]] = defaultdict(list)
-    deadline = time.monotonic() + deadline_seconds
-    try:
-        while pending and time.monotonic() < deadline:
-            message = consumer.poll(1.0)
-            if message is None or message.error():
-                continue
-            key = (message.topic(), message.partition())
-            envelope = json.loads(message.value())
-            if envelope.get("tenant_id") in tenant_ids:
-                found[envelope["tenant_id"]].append(envelope["event_id"])
-            if message.offset() + 1 >= end[key]:
-                pending.discard(key)
-    finally:
-        consumer.close()
-    assert not pending, f"the topic could not be read to its end in time: {pending}"
-    return found
 
 
 def first_occurrences(sequence: list[str]) -> list[str]:

@@ -18,7 +18,7 @@ def _raise(*args, **kwargs):
 
 
 def test_a_database_error_in_a_drf_view_is_a_json_503(monkeypatch, api_client, restaurant):
-    monkeypatch.setattr("restaurants.api.public.restaurant_list", _raise)
+    monkeypatch.setattr("restaurants.api.catalog_bodies.restaurant_list", _raise)
 
     response = api_client.get("/api/restaurants/")
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from rest_framework_simplejwt.tokens import AccessToken
 
 from foodsys.testing import factories as f
+from foodsys.testing.topic import topic_sequences
 from metrics.selectors import metrics_snapshot
 from metrics.tests.pipeline import ROOT, consume_until_caught_up, subprocess_env, topic_end
 from orders.models import OutboxEvent
@@ -22,7 +23,6 @@ from tests.faults.pipeline import (
     expected_metrics,
     first_occurrences,
     outbox_sequence,
-    topic_sequences,
 )
 
 pytestmark = [pytest.mark.kafka, pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

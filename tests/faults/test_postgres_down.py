@@ -31,7 +31,7 @@ BEFORE, WHILE, AFTER, NEW_TENANT_EVENTS = 3, 4, 3, 5
 def test_with_postgres_down_the_api_answers_503_json_and_the_pipeline_resumes_when_it_returns(
         pg_proxy, daphne, manage, monkeypatch, restaurant, owner, customer, menu_item):
     # given: a server, a relay and a consumer whose database is behind the proxy
-    monkeypatch.setattr("foodsys.events.dispatch._publish_fast", lambda event_ids: None)
+    monkeypatch.setattr("orders.dispatch._publish_fast", lambda event_ids: None)
     newcomer = f.RestaurantFactory(timezone=_zone_where_today_is_not_utc_today(), currency="EUR")
     env = process_env(database=database_url(pg_proxy), redis=redis_url(), kafka=settings.KAFKA_BOOTSTRAP_SERVERS)
     start = topic_end()

@@ -94,7 +94,7 @@ def test_menu_item_filters_and_tenant_header_refuse_injections(world, value):
 
     assert _handled(items) in (200, 400)
     _no_foreign_data(world, "owner_b", items)
-    assert _handled(header) in (400, 403, 404)
+    assert _handled(header) == 400  # not a tenant UUID
     _no_foreign_data(world, "owner_b", header, sent=value)
 
 
@@ -104,7 +104,7 @@ def test_injections_in_paths_are_404(world, value):
 
     for template in ("/api/orders/{}/", "/api/restaurants/{}/", "/api/menu/items/{}/", "/api/metrics/{}/"):
         response = _client(world, "owner_b").get(template.format(quote(value, safe="")))
-        assert _handled(response) in (400, 403, 404)
+        assert _handled(response) == 404, template  # no route matches: ids are digits (orders: order numbers)
         _no_foreign_data(world, "owner_b", response)
 
 
@@ -157,7 +157,7 @@ def test_text_fields_store_injections_literally_or_refuse_them(world, value):
 def test_a_login_with_an_injection_never_authenticates(world):
     response = _client(world, "anon").post("/api/auth/login/", {"email": "' OR 1=1 --@example.com",
                                                                 "password": "' OR '1'='1"}, format="json")
-    assert _handled(response) in (400, 401)
+    assert _handled(response) == 400  # not an e-mail address
     assert "access" not in response.json()
 
 
@@ -197,7 +197,8 @@ def test_deeply_nested_json_is_a_400(world, depth, shape):
     document = "[" * depth + "]" * depth if shape == "array" else '{"a":' * depth + "1" + "}" * depth
     for role_name, method, path in _body_targets(world):
         response = _raw(world, role_name, method, path, document.encode())
-        assert _handled(response) in (400, 413), path  # 100,000 levels of objects exceed the body limit
+        # 100,000 levels of objects exceed the body limit; anything shorter is refused by the parser
+        assert _handled(response) == (413 if len(document) > BODY_LIMIT else 400), path
 
 
 @pytest.mark.parametrize("depth", [200, 800, 950])
@@ -233,11 +234,14 @@ def test_too_many_form_fields_or_query_parameters_are_400(world):
     assert (_handled(form), _handled(query_public), _handled(query_orders)) == (400, 400, 400)
 
 
-@pytest.mark.parametrize("content_type", ["text/plain", "application/xml", "application/json; charset=rot13",
-                                          "multipart/form-data", "application/json; charset=utf-32"])
-def test_unsupported_or_broken_content_types_are_4xx(world, content_type):
+@pytest.mark.parametrize(("content_type", "status"), [
+    ("text/plain", 415), ("application/xml", 415),  # no parser for it
+    ("application/json; charset=rot13", 400), ("multipart/form-data", 400),  # parsed, and unreadable
+    ("application/json; charset=utf-32", 400),
+])
+def test_unsupported_or_broken_content_types_are_4xx(world, content_type, status):
     response = _raw(world, "owner_a", "post", "/api/menu/categories/", b'{"name": "x"}', content_type)
-    assert _handled(response) in (400, 415)
+    assert _handled(response) == status
 
 
 # --- page sizes --------------------------------------------------------------------------------
@@ -283,9 +287,7 @@ def test_nonsense_page_sizes_are_clamped(many_rows, role_name, path, page_size, 
 def test_nonsense_page_numbers_are_400_and_past_the_end_is_404(world, role_name, path, page):
     client = _client(world, role_name)
     response = client.get(path, {"page": page})
-    assert _handled(response) in (400, 404)
-    if page in ("0", "-1", "abc", "1.5", "\u0000"):
-        assert response.status_code == 400
+    assert _handled(response) == (404 if page == "99999999999999999999999" else 400)  # past the end, or nonsense
     assert _handled(client.get(path, {"page": "999"})) == 404
 
 

@@ -228,7 +228,7 @@ def _a_broadcasts(world: World) -> list[tuple[str, dict]]:
     """Every group message tenant A produces: order events to the tenant and its customer, metrics."""
     from orders.presenters import order_summary
 
-    summary = order_summary(world.a.order)
+    summary = order_summary(world.a.order, role="owner")
     metrics = {"tenant_id": str(world.a.tenant_id), "revenue_today": f"{world.a.order.total:.2f}"}
     return [(keys.tenant_group(world.a.tenant_id), _message("order.created", summary)),
             (keys.user_group(world.a.customer.pk), _message("order.updated", summary)),
@@ -298,8 +298,8 @@ async def test_websocket_route_access_and_isolation(ws_world, route, role):
 async def test_real_order_updates_reach_tenant_a_and_never_tenant_b(ws_world):
     from asgiref.sync import sync_to_async
 
-    from orders import services
     from orders.realtime import order_broadcasts_wait
+    from orders.tests.helpers import transition
 
     # given listeners of both tenants on their own streams, and both customers
     world = ws_world
@@ -314,8 +314,7 @@ async def test_real_order_updates_reach_tenant_a_and_never_tenant_b(ws_world):
         assert await close_code_of(sockets[name][0]) is None
 
     # when tenant A's owner confirms A's order through the real service (broadcast on commit)
-    await sync_to_async(services.order_transition)(order_id=world.a.order.pk, actor=world.a.owner,
-                                                   to_status="confirmed")
+    await sync_to_async(transition)(world.a.order.pk, "confirmed", by=world.a.owner)
     # On channels-redis the broadcast leaves from a background loop: let it go before the sentinels.
     assert await sync_to_async(order_broadcasts_wait)(10)
     layer = get_channel_layer()

@@ -24,7 +24,14 @@ REST_FRAMEWORK = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "FoodSys API",
-    "DESCRIPTION": "Multi-tenant food ordering: catalog, orders, live metrics.",
+    "DESCRIPTION": (
+        "Multi-tenant food ordering: catalog, orders, live metrics.\n\n"
+        "Every error has one shape, the `Error` schema: "
+        '`{"error": {"code", "message", "fields"}, "status"}`. `fields` maps flat field paths '
+        "(`name`, `items[0].quantity`, `options[1].name`; `non_field_errors` for the rest) to messages. "
+        "429 and 503 carry `Retry-After` (seconds); 405 carries `Allow`; 401 carries `WWW-Authenticate` "
+        "where a token would help. See docs/errors.md."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
@@ -32,11 +39,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",  # the default hook, kept
+        "foodsys.common.errors.openapi_error_responses",  # the Error component on every operation
+    ],
 }
 
-RATELIMIT_USE_CACHE = "default"
-RATELIMIT_VIEW = "foodsys.common.exception_handler.ratelimited_view"
-# Rates are django-ratelimit strings "<count>/<period>"; all overridable by environment.
+RATELIMIT_USE_CACHE = "default"  # foodsys.common.ratelimit counts here
+RATELIMIT_VIEW = "foodsys.common.exception_handler.ratelimited_view"  # only if django-ratelimit's middleware is added
+# Rates are "<count>/<period>" (foodsys.common.ratelimit.parse_rate); all overridable by environment.
 RATE_LIMITS = {
     "api_ip": env.str("RATE_LIMIT_API_IP", default="600/m"),
     "api_user": env.str("RATE_LIMIT_API_USER", default="300/m"),

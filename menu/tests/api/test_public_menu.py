@@ -2,9 +2,11 @@ import logging
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from foodsys.common.cache import cache_stats
 from foodsys.testing import factories as f
+from restaurants.tests.api.fresh import fresh_menu_json
 
 pytestmark = pytest.mark.django_db
 
@@ -226,17 +228,6 @@ def test_catalog_reads_fall_through_when_redis_is_down(settings, api_client, own
 
 
 # --- the cached body -------------------------------------------------------------------------
-def _drf_rendered_menu(restaurant) -> bytes:
-    """What the menu looked like when DRF rendered it from the data on every request."""
-    from rest_framework.renderers import JSONRenderer
-
-    from restaurants.api import live_json, public
-
-    data = live_json.plain(public.menu_data(restaurant))
-    public.with_live_flags(data["restaurant"])
-    return JSONRenderer().render(data)
-
-
 def test_cached_menu_body_is_exactly_what_drf_rendered(api_client, restaurant):
     _build_menu(restaurant, categories=2, items=2, options=2)
     restaurant.name = 'Caf\u00e9 "Uno"\n\u2028'
@@ -247,14 +238,12 @@ def test_cached_menu_body_is_exactly_what_drf_rendered(api_client, restaurant):
     for response in responses:
         assert response.status_code == 200
         assert response["Content-Type"] == "application/json"
-        assert response.content == _drf_rendered_menu(restaurant)
+        assert response.content == fresh_menu_json(restaurant, now=timezone.now())
 
 
 def test_cached_menu_recomputes_the_live_flags_at_response_time(api_client, restaurant):
     from datetime import timedelta
     from unittest import mock
-
-    from django.utils import timezone
 
     now = timezone.now()
     restaurant.accepting_orders, restaurant.paused_until = False, now + timedelta(hours=1)
@@ -285,14 +274,14 @@ def test_a_cached_menu_costs_one_redis_round_trip_and_no_query(api_client, resta
 
 def test_a_wrongly_remembered_tenant_is_corrected_not_served(api_client, restaurant, other_restaurant):
     """Only a database that reuses ids could do this; the entry is still built for the right tenant."""
-    from restaurants.api import public
+    from restaurants.api import catalog_bodies
 
     mine = f.MenuItemFactory(category=f.CategoryFactory(tenant=restaurant))
     f.MenuItemFactory(category=f.CategoryFactory(tenant=other_restaurant))
-    public._known_tenants[restaurant.id] = str(other_restaurant.tenant_id)
+    catalog_bodies._known_tenants.set(restaurant.id, str(other_restaurant.tenant_id))
 
     body = api_client.get(menu_url(restaurant)).json()
 
     assert list(_prices(body)) == [mine.id]
-    assert public._known_tenants[restaurant.id] == str(restaurant.tenant_id)
+    assert catalog_bodies._known_tenants.get(restaurant.id) == str(restaurant.tenant_id)
     assert api_client.get(menu_url(restaurant)).json() == body

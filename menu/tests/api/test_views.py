@@ -43,6 +43,10 @@ def _item_body(of_category, **overrides) -> dict:
             "spicy_level": 1, "allergens": ["gluten", "milk"], "is_vegetarian": True, **overrides}
 
 
+def _item_body_for(category_id: int, **overrides) -> dict:
+    return {"category": category_id, "name": "Margherita", "price": "9.50", **overrides}
+
+
 # --- categories ------------------------------------------------------------------------------
 def test_owner_creates_lists_updates_and_deletes_a_category(owner_client, restaurant):
     created = owner_client.post(CATEGORIES, {"name": "Starters", "position": 2}, format="json")
@@ -59,6 +63,17 @@ def test_owner_creates_lists_updates_and_deletes_a_category(owner_client, restau
     assert replaced.json() == {"id": category_id, "name": "Tapas", "position": 1}
     assert deleted.status_code == 204
     assert not Category.objects.filter(id=category_id).exists()
+
+
+def test_rows_created_without_a_position_go_last(owner_client, restaurant):
+    # The same rule as the dashboard's "add": after the last, whatever gaps the positions have.
+    f.CategoryFactory(tenant=restaurant, name="Drinks", position=9)
+
+    category = owner_client.post(CATEGORIES, {"name": "Desserts"}, format="json").json()
+    first = owner_client.post(ITEMS, _item_body_for(category["id"], name="Cake"), format="json").json()
+    second = owner_client.post(ITEMS, _item_body_for(category["id"], name="Pie"), format="json").json()
+
+    assert (category["position"], first["position"], second["position"]) == (10, 0, 1)
 
 
 def test_category_list_is_scoped_to_the_tenant(owner_client, category, other_restaurant):

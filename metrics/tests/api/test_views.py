@@ -57,7 +57,7 @@ def test_a_member_of_another_tenant_gets_no_data(other_owner, other_restaurant, 
 
     # then
     for response in (by_id, by_header, per_minute):
-        assert response.status_code in (403, 404)
+        assert response.status_code == 403 and response.json()["error"]["code"] == "not_a_member"
         assert "total_orders" not in response.json() and "orders_per_minute" not in response.json()
 
 

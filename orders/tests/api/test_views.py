@@ -424,7 +424,52 @@ def test_the_list_item_is_the_order_summary(customer_client, orders_of_two_tenan
         restaurant.id, str(restaurant.tenant_id), restaurant.name)
     assert item["lines"] == [{"name": item["lines"][0]["name"], "quantity": 1, "options": [],
                               "special_instructions": ""}]
-    assert item["next_statuses"] == ["confirmed", "cancelled"] and item["total"] == "13.30"
+    assert item["next_statuses"] == ["cancelled"] and item["total"] == "13.30"  # a customer may only cancel
+
+
+# What each viewer may do next, written from the state machine's table (orders/state_machine.py):
+# customers may only cancel a pending order; the restaurant side (owner, staff, admin) moves it on
+# and may cancel it until it is being prepared.
+RESTAURANT_NEXT = {"pending": ["confirmed", "cancelled"], "confirmed": ["preparing", "cancelled"],
+                   "ready": ["out_for_delivery"]}
+NEXT_STATUSES = {"customer": {"pending": ["cancelled"], "confirmed": [], "ready": []},
+                 "owner": RESTAURANT_NEXT, "staff": RESTAURANT_NEXT, "admin": RESTAURANT_NEXT}
+VIEWER_CLIENTS = {"customer": "customer_client", "owner": "owner_client", "staff": "staff_client",
+                  "admin": "admin_client_api"}
+
+
+def _summary_read_off(detail: dict) -> dict:
+    """The list item the detail body implies: the same fields, under the summary's names."""
+    return {
+        "id": detail["id"], "order_number": detail["order_number"], "restaurant_id": detail["restaurant"]["id"],
+        "tenant_id": detail["restaurant"]["tenant_id"], "restaurant_name": detail["restaurant"]["name"],
+        "customer_id": detail["customer_id"], "customer_name": detail["customer_name"], "status": detail["status"],
+        "payment_method": detail["payment_method"], "payment_status": detail["payment_status"],
+        "total": detail["total"], "currency": detail["currency"], "item_count": detail["item_count"],
+        "lines": [{"name": line["name"], "quantity": line["quantity"],
+                   "options": [option["name"] for option in line["options"]],
+                   "special_instructions": line["special_instructions"]} for line in detail["lines"]],
+        "notes": detail["notes"], "created_at": detail["created_at"], "updated_at": detail["updated_at"],
+        "estimated_ready_at": detail["estimated_ready_at"], "next_statuses": detail["allowed_transitions"],
+    }
+
+
+@pytest.mark.parametrize("status", ["pending", "confirmed", "ready"])
+@pytest.mark.parametrize("viewer", list(VIEWER_CLIENTS))
+def test_the_list_item_and_the_detail_agree_for_every_viewer(pending_order, owner, viewer, status, request):
+    # given
+    path = {"pending": [], "confirmed": ["confirmed"], "ready": ["confirmed", "preparing", "ready"]}[status]
+    advance(pending_order, *path, actor=owner)
+    client = request.getfixturevalue(VIEWER_CLIENTS[viewer])
+
+    # when
+    listed = client.get(URL).json()["results"]
+    detail = client.get(f"{URL}{pending_order.pk}/").json()
+
+    # then
+    assert [item["id"] for item in listed] == [str(pending_order.pk)]
+    assert listed[0] == _summary_read_off(detail)
+    assert listed[0]["next_statuses"] == NEXT_STATUSES[viewer][status]
 
 
 def test_customers_list_their_own_orders(customer_client, orders_of_two_tenants):

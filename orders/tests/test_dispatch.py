@@ -1,11 +1,13 @@
-"""Embedded mode: committed outbox events are applied in-process by the metrics handler."""
+"""orders.dispatch: in embedded mode committed outbox events go to the registered in-process sinks
+(metrics applies them); `outbox_message` is the one message builder of the fast path and the relay."""
 
 import pytest
 from django.db import transaction
 
-from foodsys.events.dispatch import events_committed
+from foodsys.events.sinks import registered_sinks, replace_sinks
 from metrics.selectors import metrics_snapshot
 from metrics.tests.builders import move, order_with_event
+from orders.dispatch import events_committed
 from orders.models import OutboxEvent
 from orders.tests.helpers import advance, place
 
@@ -59,21 +61,55 @@ def test_events_committed_is_idempotent_per_row(restaurant):
     assert metrics_snapshot(tenant_id=restaurant.tenant_id)["total_orders"] == 1
 
 
-def test_a_failing_handler_never_reaches_the_caller_and_leaves_the_row_for_the_relay(restaurant, monkeypatch):
+def test_a_failing_sink_never_reaches_the_caller_and_leaves_the_row_for_the_relay(restaurant):
     # given
-    import metrics.handlers
-
     order, _created = order_with_event(restaurant)
     event = move(order, "confirmed")
 
-    def broken(*args, **kwargs):
+    def broken(envelopes):
         raise ConnectionError("store unreachable")
 
-    monkeypatch.setattr(metrics.handlers, "apply_events", broken)
-
     # when
-    events_committed([event.pk])
+    with replace_sinks({**registered_sinks(), "broken": broken}):
+        events_committed([event.pk])
 
     # then
     event.refresh_from_db()
     assert event.published_at is None
+
+
+def test_every_registered_sink_gets_the_committed_events_in_order(restaurant):
+    # given: a second app's sink next to the metrics one (how analytics or webhooks would plug in)
+    order, created = order_with_event(restaurant)
+    confirmed = move(order, "confirmed")
+    received = []
+
+    # when
+    with replace_sinks({**registered_sinks(), "recorder": lambda envelopes: received.extend(envelopes)}):
+        events_committed([confirmed.pk, created.pk])
+
+    # then
+    assert [e["event_id"] for e in received] == [str(created.event_id), str(confirmed.event_id)]
+    assert metrics_snapshot(tenant_id=restaurant.tenant_id)["status_counts"]["confirmed"] == 1
+
+
+def test_the_metrics_app_registers_its_sink_itself():
+    assert "metrics" in registered_sinks()
+
+
+def test_the_fast_path_and_the_relay_send_a_row_as_the_same_message(restaurant):
+    # given
+    from foodsys.events.schema import decode
+    from foodsys.tenancy.keys import kafka_key
+    from orders.dispatch import outbox_message
+
+    _order, row = order_with_event(restaurant)
+
+    # when
+    message = outbox_message(row_id=row.id, tenant_id=row.tenant_id, topic=row.topic, payload=row.payload)
+
+    # then: keyed by tenant (one partition, in order), the validated envelope, its type as a header
+    assert message.key == kafka_key(restaurant.tenant_id)
+    assert message.ref == row.id and message.topic == row.topic
+    assert decode(message.value) == row.payload
+    assert message.headers == [("event_type", row.event_type.encode())]

@@ -68,16 +68,19 @@ def store_orders(request):
     orders = order_selectors.order_list(user=request.user, tenant=None, filters=order_selectors.OrderFilters(),
                                         mine_only=True)
     page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "storefront/orders.html", {"page": page, "orders": [order_summary(o) for o in page]})
+    actors = order_selectors.order_actors(orders=page, user=request.user, tenancy=request.tenant_resolution)
+    summaries = [order_summary(order, role=actor.role) for order, actor in zip(page, actors, strict=True)]
+    return render(request, "storefront/orders.html", {"page": page, "orders": summaries})
 
 
 @login_required
 def store_tracking(request, order_id: str):
     try:
-        order, role = order_selectors.order_get(user=request.user, order_id=order_id)
+        order, actor = order_selectors.order_get(user=request.user, order_id=order_id,
+                                                 tenancy=request.tenant_resolution)
     except NotFoundError:
         raise Http404("No such order.")
-    detail = order_detail(order, allowed_transitions=order_selectors.order_allowed_transitions(order=order, role=role))
+    detail = order_detail(order, role=actor.role)
     return render(request, "storefront/tracking.html", {
         "order": detail,
         "steps": [(status, OrderStatus(status).label) for status in TRACKED_STATUSES],

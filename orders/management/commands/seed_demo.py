@@ -1,4 +1,6 @@
-"""Loads demo data: restaurants with menus, owners, staff, customers and some orders. Idempotent."""
+"""Loads demo data: restaurants with menus, owners, staff, customers and some orders. Idempotent.
+
+Lives in orders (which may depend on accounts, menu and restaurants), not in the ground floor."""
 
 from decimal import Decimal
 
@@ -8,6 +10,8 @@ from django.db import transaction
 from accounts.models import Membership, User
 from foodsys.common.demo import DEMO_PASSWORD, DEMO_USERS
 from menu.models import Category, MenuItem, Option, OptionGroup
+from orders.models import Order
+from orders.seed import place_demo_orders
 from restaurants.models import Restaurant
 
 RESTAURANTS = [
@@ -107,15 +111,7 @@ class Command(BaseCommand):
                                               price_delta=Decimal(delta), position=option_position)
 
     def _orders(self, restaurant: Restaurant, customers: list[User]) -> int:
-        from orders.models import Order
-
+        """A handful of orders through the real services, in several statuses (none if it has some)."""
         if Order.objects.for_tenant(restaurant).exists():
             return 0
-        return _place_demo_orders(restaurant, customers)
-
-
-def _place_demo_orders(restaurant: Restaurant, customers: list[User]) -> int:
-    """A handful of orders through the real services, in several statuses."""
-    from orders.seed import place_demo_orders
-
-    return place_demo_orders(restaurant=restaurant, customers=customers)
+        return place_demo_orders(restaurant=restaurant, customers=customers)

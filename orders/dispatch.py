@@ -1,8 +1,9 @@
 """Hands committed outbox events to their transport right after commit: the fast path.
 
 `orders.outbox.outbox_event_create` registers `events_committed([id])` with `on_commit`.
-- Embedded mode (no KAFKA_BOOTSTRAP_SERVERS): the events are applied in-process by
-  `metrics.handlers.apply_events`, the handler the Kafka consumer runs too, and marked published.
+- Embedded mode (no KAFKA_BOOTSTRAP_SERVERS): the events go to the in-process sinks the apps
+  registered (`foodsys.events.sinks`; metrics applies them with the handler the Kafka consumer
+  runs too), and are marked published.
 - Kafka mode: the events are produced without waiting (`BackgroundProducer`, one per process,
   created lazily after any fork). Its poller thread marks a row published once its delivery is
   confirmed (`UPDATE ... WHERE published_at IS NULL`). A tenant that still has older unpublished
@@ -14,6 +15,7 @@
   which dedupes by event_id.
 
 Never raises into the caller: a failure here only delays the event until the relay sends it.
+`outbox_message` is the one builder of a row's Kafka message, for this fast path and the relay.
 """
 
 from __future__ import annotations
@@ -28,10 +30,16 @@ from django.db import connections
 from django.db.models import F
 from django.utils import timezone
 
+from foodsys.events.schema import encode
+from foodsys.events.sinks import deliver_in_process
+from foodsys.kafka.producer import BackgroundProducer, OutgoingMessage
+from foodsys.tenancy.keys import kafka_key
+from orders.models import OutboxEvent
+
 logger = logging.getLogger(__name__)
 
 OLDER_SCAN_LIMIT = 100
-_publisher = None
+_publisher: BackgroundProducer | None = None
 _publisher_lock = threading.Lock()
 
 
@@ -43,6 +51,12 @@ class CommittedEvent:
     tenant_id: Any
     topic: str
     payload: dict
+
+
+def outbox_message(*, row_id: int, tenant_id: Any, topic: str, payload: dict) -> OutgoingMessage:
+    """The Kafka message of one outbox row: keyed by tenant (one partition per tenant, in order)."""
+    return OutgoingMessage(topic=topic, key=kafka_key(tenant_id), value=encode(payload), ref=row_id,
+                           headers=[("event_type", payload["type"].encode())])
 
 
 def events_committed(event_ids: list[int], *, known: list[CommittedEvent] | None = None) -> None:
@@ -60,43 +74,30 @@ def events_committed(event_ids: list[int], *, known: list[CommittedEvent] | None
 
 
 def _apply_in_process(event_ids: list[int]) -> None:
-    from metrics.handlers import apply_events
-    from orders.models import OutboxEvent
-
     rows = list(OutboxEvent.objects.filter(id__in=event_ids, published_at__isnull=True)
                 .order_by("id").values_list("id", "payload"))
     if not rows:
         return
-    apply_events([payload for _, payload in rows])
+    deliver_in_process([payload for _, payload in rows])
     _mark_published([row_id for row_id, _ in rows])
 
 
 def _mark_published(row_ids: list[int]) -> int:
-    from orders.models import OutboxEvent
-
     return OutboxEvent.objects.filter(id__in=row_ids, published_at__isnull=True).update(
         published_at=timezone.now(), attempts=F("attempts") + 1)
 
 
 def _unpublished(event_ids: list[int]) -> list[CommittedEvent]:
-    from orders.models import OutboxEvent
-
     return [CommittedEvent(*row) for row in OutboxEvent.objects.filter(id__in=event_ids, published_at__isnull=True)
             .order_by("id").values_list("id", "tenant_id", "topic", "payload")]
 
 
 def _older_unpublished(tenant_id, before_id: int) -> list[int]:
-    from orders.models import OutboxEvent
-
     return list(OutboxEvent.objects.for_tenant(tenant_id).filter(published_at__isnull=True, id__lt=before_id)
                 .order_by("id").values_list("id", flat=True)[:OLDER_SCAN_LIMIT])
 
 
 def _publish_fast(events: list[CommittedEvent]) -> None:
-    from foodsys.events.schema import encode
-    from foodsys.kafka.producer import OutgoingMessage
-    from foodsys.tenancy.keys import kafka_key
-
     if not events:
         return
     publisher = _fast_publisher()
@@ -114,17 +115,14 @@ def _publish_fast(events: list[CommittedEvent]) -> None:
     for event in sorted(events, key=lambda e: e.id):
         if event.tenant_id in blocked:
             continue
-        publisher.produce(OutgoingMessage(topic=event.topic, key=kafka_key(event.tenant_id),
-                                          value=encode(event.payload), ref=event.id,
-                                          headers=[("event_type", event.payload["type"].encode())]))
+        publisher.produce(outbox_message(row_id=event.id, tenant_id=event.tenant_id, topic=event.topic,
+                                         payload=event.payload))
 
 
-def _fast_publisher():
+def _fast_publisher() -> BackgroundProducer:
     global _publisher
     with _publisher_lock:
         if _publisher is None:
-            from foodsys.kafka.producer import BackgroundProducer
-
             _publisher = BackgroundProducer(settings.KAFKA_BOOTSTRAP_SERVERS, _on_delivery_reports,
                                             on_idle=connections.close_all)
         return _publisher

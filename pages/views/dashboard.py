@@ -6,7 +6,8 @@ from django.urls import reverse
 
 from accounts.selectors import membership_list
 from orders.enums import OPEN_STATUSES, OrderStatus
-from restaurants.views.access import MANAGER_ROLES, dashboard_restaurant
+from pages.views.access import dashboard_restaurant
+from restaurants.roles import may_change_settings
 
 BOARD_STATUSES = [status.value for status in OPEN_STATUSES]
 
@@ -18,7 +19,7 @@ def dashboard_home(request):
 
 @login_required
 def dashboard_board(request, restaurant_id: int):
-    restaurant, role = dashboard_restaurant(request, restaurant_id)
+    restaurant, actor = dashboard_restaurant(request, restaurant_id)
     config = {
         "tenantId": str(restaurant.tenant_id),
         "restaurantId": restaurant.pk,
@@ -32,8 +33,8 @@ def dashboard_board(request, restaurant_id: int):
     }
     return render(request, "dashboard/board.html", {
         "restaurant": restaurant,
-        "role": role,
-        "can_manage": role in MANAGER_ROLES,
+        "role": actor.role,
+        "can_manage": may_change_settings(actor),  # the board links to the settings
         "board_columns": [(s.value, s.label) for s in OPEN_STATUSES],
         "config": config,
         "menu_url": reverse("pages:manage-menu", args=[restaurant.pk]),

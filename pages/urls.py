@@ -1,9 +1,25 @@
 """Server-rendered pages: owner dashboard and management (/dashboard/...), storefront (/store/...)."""
 
-from django.urls import path
+from django.urls import path, register_converter
 from django.views.generic import RedirectView
 
-from restaurants.views import dashboard, manage, storefront
+from menu.services import MOVE_DIRECTIONS
+from pages.views import dashboard, manage, storefront
+
+
+class DirectionConverter:
+    """"up" | "down" (the menu services' move directions); anything else is not a page (404)."""
+
+    regex = "|".join(MOVE_DIRECTIONS)
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(DirectionConverter, "direction")
 
 app_name = "pages"
 
@@ -19,15 +35,15 @@ urlpatterns = [
     path(f"{_R}/menu/", manage.menu_manage, name="manage-menu"),
     path(f"{_R}/menu/categories/new/", manage.category_create, name="category-create"),
     path(f"{_R}/menu/categories/<int:category_id>/", manage.category_edit, name="category-edit"),
-    path(f"{_R}/menu/categories/<int:category_id>/move/<str:direction>/", manage.category_move,
+    path(f"{_R}/menu/categories/<int:category_id>/move/<direction:direction>/", manage.category_move,
          name="category-move"),
     path(f"{_R}/menu/items/new/", manage.item_create, name="item-create"),
     path(f"{_R}/menu/items/<int:item_id>/", manage.item_edit, name="item-edit"),
-    path(f"{_R}/menu/items/<int:item_id>/move/<str:direction>/", manage.item_move, name="item-move"),
+    path(f"{_R}/menu/items/<int:item_id>/move/<direction:direction>/", manage.item_move, name="item-move"),
     path(f"{_R}/menu/items/<int:item_id>/availability/", manage.item_availability, name="item-availability"),
     path(f"{_R}/menu/items/<int:item_id>/groups/new/", manage.option_group_create, name="group-create"),
     path(f"{_R}/menu/groups/<int:group_id>/", manage.option_group_edit, name="group-edit"),
-    path(f"{_R}/menu/groups/<int:group_id>/move/<str:direction>/", manage.option_group_move, name="group-move"),
+    path(f"{_R}/menu/groups/<int:group_id>/move/<direction:direction>/", manage.option_group_move, name="group-move"),
     path(f"{_R}/menu/options/<int:option_id>/availability/", manage.option_availability,
          name="option-availability"),
     # storefront

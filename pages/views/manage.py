@@ -1,25 +1,23 @@
-"""Restaurant and menu management pages. Forms parse input; the catalog services do the writes.
+"""Restaurant and menu management pages. Forms parse input; the catalog services decide and write,
+including the role rules (`menu.roles`, `restaurants.roles`), positions and reordering.
 
 Owners and admins manage everything; staff see the menu with availability ("86") toggles only.
 """
 
-from collections.abc import Callable
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.models import UserRole
 from foodsys.common.exceptions import ApplicationError
-from foodsys.tenancy.resolution import is_admin
+from menu import roles as menu_roles
 from menu import selectors as menu_selectors
 from menu import services as menu_services
 from menu.models import Option, OptionGroup
-from restaurants import services as restaurant_services
-from restaurants.forms import (
+from pages.forms import (
     CategoryForm,
     MenuItemForm,
     OptionFormSet,
@@ -28,9 +26,12 @@ from restaurants.forms import (
     RestaurantSettingsForm,
     options_data,
 )
-from restaurants.views.access import MANAGER_ROLES, dashboard_restaurant, manager_restaurant
+from pages.views.access import dashboard_restaurant
+from restaurants import roles as restaurant_roles
+from restaurants import services as restaurant_services
 
-DIRECTIONS = {"up": -1, "down": 1}
+# The menu editor's pages; staff get 404 there (they only use the toggles on the menu page).
+editor_restaurant = partial(dashboard_restaurant, allowed=menu_roles.may_edit_menu)
 
 
 def _menu_url(restaurant) -> str:
@@ -41,26 +42,10 @@ def _item_url(restaurant, item_id: int) -> str:
     return f"/dashboard/{restaurant.pk}/menu/items/{item_id}/"
 
 
-@transaction.atomic
-def _move(siblings: list, target, direction: str, set_position: Callable[[object, int], object]) -> None:
-    """Moves `target` one place up/down among `siblings` (in display order) and renumbers them 0..n."""
-    if direction not in DIRECTIONS:
-        raise Http404("Unknown direction.")
-    ordered = list(siblings)
-    index = [s.pk for s in ordered].index(target.pk)
-    swap = index + DIRECTIONS[direction]
-    if not 0 <= swap < len(ordered):
-        return
-    ordered[index], ordered[swap] = ordered[swap], ordered[index]
-    for position, sibling in enumerate(ordered):
-        if sibling.position != position:
-            set_position(sibling, position)
-
-
 # --- restaurant ------------------------------------------------------------------------------------
 @login_required
 def restaurant_new(request):
-    if not (request.user.role == UserRole.RESTAURANT_OWNER or is_admin(request.user)):
+    if not restaurant_roles.may_create_restaurant(request.user):
         raise Http404("Only restaurant owners can create a restaurant.")
     form = RestaurantCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -76,12 +61,12 @@ def restaurant_new(request):
 
 @login_required
 def restaurant_settings(request, restaurant_id: int):
-    restaurant, role = manager_restaurant(request, restaurant_id)
+    restaurant, actor = dashboard_restaurant(request, restaurant_id, allowed=restaurant_roles.may_change_settings)
     if request.method == "POST":
         form = RestaurantSettingsForm(request.POST)
         if form.is_valid():
             try:
-                restaurant_services.restaurant_update(restaurant=restaurant, data=form.service_data())
+                restaurant_services.restaurant_update(restaurant=restaurant, data=form.service_data(), actor=actor)
             except ApplicationError as exc:
                 form.add_service_error(exc)
             else:
@@ -89,15 +74,15 @@ def restaurant_settings(request, restaurant_id: int):
                 return redirect("pages:manage-settings", restaurant.pk)
     else:
         form = RestaurantSettingsForm(initial=RestaurantSettingsForm.initial_for(restaurant))
-    return render(request, "dashboard/settings.html", {"restaurant": restaurant, "role": role, "form": form})
+    return render(request, "dashboard/settings.html", {"restaurant": restaurant, "role": actor.role, "form": form})
 
 
 # --- menu overview -------------------------------------------------------------------------------
-def _render_menu(request, restaurant, role, *, category_form=None, status=200):
+def _render_menu(request, restaurant, actor, *, category_form=None, status=200):
     return render(request, "dashboard/menu.html", {
         "restaurant": restaurant,
-        "role": role,
-        "can_manage": role in MANAGER_ROLES,
+        "role": actor.role,
+        "can_manage": menu_roles.may_edit_menu(actor),
         "categories": menu_selectors.menu_for_restaurant(restaurant=restaurant),
         "category_form": category_form or CategoryForm(),
     }, status=status)
@@ -105,41 +90,41 @@ def _render_menu(request, restaurant, role, *, category_form=None, status=200):
 
 @login_required
 def menu_manage(request, restaurant_id: int):
-    restaurant, role = dashboard_restaurant(request, restaurant_id)
-    return _render_menu(request, restaurant, role)
+    restaurant, actor = dashboard_restaurant(request, restaurant_id)
+    return _render_menu(request, restaurant, actor)
 
 
 # --- categories ------------------------------------------------------------------------------------
 @login_required
 @require_POST
 def category_create(request, restaurant_id: int):
-    restaurant, role = manager_restaurant(request, restaurant_id)
+    restaurant, actor = editor_restaurant(request, restaurant_id)
     form = CategoryForm(request.POST)
     if form.is_valid():
         try:
-            menu_services.category_create(tenant=restaurant, name=form.cleaned_data["name"],
-                                          position=menu_selectors.category_list(tenant=restaurant).count())
+            menu_services.category_create(tenant=restaurant, name=form.cleaned_data["name"], actor=actor)
         except ApplicationError as exc:
             form.add_service_error(exc)
         else:
             messages.success(request, f"Category “{form.cleaned_data['name']}” added.")
             return redirect(_menu_url(restaurant))
-    return _render_menu(request, restaurant, role, category_form=form, status=400)
+    return _render_menu(request, restaurant, actor, category_form=form, status=400)
 
 
 @login_required
 def category_edit(request, restaurant_id: int, category_id: int):
-    restaurant, role = manager_restaurant(request, restaurant_id)
+    restaurant, actor = editor_restaurant(request, restaurant_id)
     category = get_object_or_404(menu_selectors.category_list(tenant=restaurant), pk=category_id)
     form = CategoryForm(request.POST or None, initial={"name": category.name})
     if request.method == "POST":
         try:
             if "delete" in request.POST:
-                menu_services.category_delete(category=category)
+                menu_services.category_delete(category=category, actor=actor)
                 messages.success(request, f"Category “{category.name}” deleted.")
                 return redirect(_menu_url(restaurant))
             if form.is_valid():
-                menu_services.category_update(category=category, data={"name": form.cleaned_data["name"]})
+                menu_services.category_update(category=category, data={"name": form.cleaned_data["name"]},
+                                              actor=actor)
                 messages.success(request, "Category saved.")
                 return redirect(_menu_url(restaurant))
         except ApplicationError as exc:
@@ -151,18 +136,14 @@ def category_edit(request, restaurant_id: int, category_id: int):
 @login_required
 @require_POST
 def category_move(request, restaurant_id: int, category_id: int, direction: str):
-    restaurant, _ = manager_restaurant(request, restaurant_id)
-    categories = list(menu_selectors.category_list(tenant=restaurant))
-    category = next((c for c in categories if c.pk == category_id), None)
-    if category is None:
-        raise Http404("No such category.")
-    _move(categories, category, direction,
-          lambda c, position: menu_services.category_update(category=c, data={"position": position}))
+    restaurant, actor = editor_restaurant(request, restaurant_id)
+    category = get_object_or_404(menu_selectors.category_list(tenant=restaurant), pk=category_id)
+    menu_services.category_move(category=category, direction=direction, actor=actor)
     return redirect(_menu_url(restaurant))
 
 
 # --- items -----------------------------------------------------------------------------------------
-def _item_form_page(request, restaurant, item=None):
+def _item_form_page(request, restaurant, actor, item=None):
     categories = list(menu_selectors.category_list(tenant=restaurant))
     if not categories:
         messages.error(request, "Add a category first.")
@@ -170,17 +151,15 @@ def _item_form_page(request, restaurant, item=None):
     initial = MenuItemForm.initial_for(item) if item else {"category": request.GET.get("category")}
     form = MenuItemForm(request.POST or None, initial=initial, categories=categories)
     if request.method == "POST" and "delete" in request.POST and item is not None:
-        menu_services.menu_item_delete(item=item)
+        menu_services.menu_item_delete(item=item, actor=actor)
         messages.success(request, f"“{item.name}” deleted.")
         return redirect(_menu_url(restaurant))
     if request.method == "POST" and form.is_valid():
         try:
             if item is None:
-                position = menu_selectors.menu_item_list(
-                    tenant=restaurant, category_id=form.cleaned_data["category"]).count()
-                item = menu_services.menu_item_create(tenant=restaurant, position=position, **form.service_data())
+                item = menu_services.menu_item_create(tenant=restaurant, actor=actor, **form.service_data())
             else:
-                menu_services.menu_item_update(item=item, data=form.service_data())
+                menu_services.menu_item_update(item=item, data=form.service_data(), actor=actor)
         except ApplicationError as exc:
             form.add_service_error(exc)
         else:
@@ -194,25 +173,23 @@ def _item_form_page(request, restaurant, item=None):
 
 @login_required
 def item_create(request, restaurant_id: int):
-    restaurant, _ = manager_restaurant(request, restaurant_id)
-    return _item_form_page(request, restaurant)
+    restaurant, actor = editor_restaurant(request, restaurant_id)
+    return _item_form_page(request, restaurant, actor)
 
 
 @login_required
 def item_edit(request, restaurant_id: int, item_id: int):
-    restaurant, _ = manager_restaurant(request, restaurant_id)
+    restaurant, actor = editor_restaurant(request, restaurant_id)
     item = get_object_or_404(menu_selectors.menu_item_list(tenant=restaurant), pk=item_id)
-    return _item_form_page(request, restaurant, item)
+    return _item_form_page(request, restaurant, actor, item)
 
 
 @login_required
 @require_POST
 def item_move(request, restaurant_id: int, item_id: int, direction: str):
-    restaurant, _ = manager_restaurant(request, restaurant_id)
+    restaurant, actor = editor_restaurant(request, restaurant_id)
     item = get_object_or_404(menu_selectors.menu_item_list(tenant=restaurant), pk=item_id)
-    siblings = list(menu_selectors.menu_item_list(tenant=restaurant, category_id=item.category_id))
-    _move(siblings, item, direction,
-          lambda i, position: menu_services.menu_item_update(item=i, data={"position": position}))
+    menu_services.menu_item_move(item=item, direction=direction, actor=actor)
     return redirect(_menu_url(restaurant))
 
 
@@ -220,15 +197,15 @@ def item_move(request, restaurant_id: int, item_id: int, direction: str):
 @require_POST
 def item_availability(request, restaurant_id: int, item_id: int):
     """The "86" switch; staff may use it."""
-    restaurant, _ = dashboard_restaurant(request, restaurant_id)
+    restaurant, actor = dashboard_restaurant(request, restaurant_id)
     item = get_object_or_404(menu_selectors.menu_item_list(tenant=restaurant), pk=item_id)
-    item = menu_services.menu_item_update(item=item, data={"is_available": not item.is_available})
+    item = menu_services.menu_item_set_availability(item=item, is_available=not item.is_available, actor=actor)
     messages.success(request, f"“{item.name}” is now {'available' if item.is_available else 'unavailable (86)'}.")
     return redirect(_menu_url(restaurant))
 
 
 # --- option groups and options ------------------------------------------------------------------------
-def _group_form_page(request, restaurant, item, group=None):
+def _group_form_page(request, restaurant, actor, item, group=None):
     if group is not None:
         initial = {"name": group.name, "min_select": group.min_select, "max_select": group.max_select}
         option_initial = [{"id": o.pk, "name": o.name, "price_delta": o.price_delta, "is_available": o.is_available}
@@ -238,17 +215,17 @@ def _group_form_page(request, restaurant, item, group=None):
     form = OptionGroupForm(request.POST or None, initial=initial)
     formset = OptionFormSet(request.POST or None, initial=option_initial, prefix="options")
     if request.method == "POST" and "delete" in request.POST and group is not None:
-        menu_services.option_group_delete(group=group)
+        menu_services.option_group_delete(group=group, actor=actor)
         messages.success(request, f"Option group “{group.name}” deleted.")
         return redirect(_item_url(restaurant, item.pk))
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
             if group is None:
-                position = menu_selectors.option_group_list(tenant=restaurant, item_id=item.pk).count()
-                menu_services.option_group_create(item=item, position=position, options=options_data(formset),
+                menu_services.option_group_create(item=item, actor=actor, options=options_data(formset),
                                                   **form.cleaned_data)
             else:
-                menu_services.option_group_update(group=group, data=form.cleaned_data, options=options_data(formset))
+                menu_services.option_group_update(group=group, data=form.cleaned_data, options=options_data(formset),
+                                                  actor=actor)
         except ApplicationError as exc:
             form.add_service_error(exc)
         else:
@@ -261,9 +238,9 @@ def _group_form_page(request, restaurant, item, group=None):
 
 @login_required
 def option_group_create(request, restaurant_id: int, item_id: int):
-    restaurant, _ = manager_restaurant(request, restaurant_id)
+    restaurant, actor = editor_restaurant(request, restaurant_id)
     item = get_object_or_404(menu_selectors.menu_item_list(tenant=restaurant), pk=item_id)
-    return _group_form_page(request, restaurant, item)
+    return _group_form_page(request, restaurant, actor, item)
 
 
 def _tenant_group(restaurant, group_id: int) -> OptionGroup:
@@ -273,19 +250,17 @@ def _tenant_group(restaurant, group_id: int) -> OptionGroup:
 
 @login_required
 def option_group_edit(request, restaurant_id: int, group_id: int):
-    restaurant, _ = manager_restaurant(request, restaurant_id)
+    restaurant, actor = editor_restaurant(request, restaurant_id)
     group = _tenant_group(restaurant, group_id)
-    return _group_form_page(request, restaurant, group.item, group)
+    return _group_form_page(request, restaurant, actor, group.item, group)
 
 
 @login_required
 @require_POST
 def option_group_move(request, restaurant_id: int, group_id: int, direction: str):
-    restaurant, _ = manager_restaurant(request, restaurant_id)
+    restaurant, actor = editor_restaurant(request, restaurant_id)
     group = _tenant_group(restaurant, group_id)
-    siblings = list(menu_selectors.option_group_list(tenant=restaurant, item_id=group.item_id))
-    _move(siblings, group, direction,
-          lambda g, position: menu_services.option_group_update(group=g, data={"position": position}))
+    menu_services.option_group_move(group=group, direction=direction, actor=actor)
     return redirect(_item_url(restaurant, group.item_id))
 
 
@@ -293,8 +268,8 @@ def option_group_move(request, restaurant_id: int, group_id: int, direction: str
 @require_POST
 def option_availability(request, restaurant_id: int, option_id: int):
     """Staff may switch single options off too (e.g. out of one topping)."""
-    restaurant, _ = dashboard_restaurant(request, restaurant_id)
+    restaurant, actor = dashboard_restaurant(request, restaurant_id)
     option = get_object_or_404(Option.objects.for_tenant(restaurant), pk=option_id)
-    option = menu_services.option_update(option=option, data={"is_available": not option.is_available})
+    option = menu_services.option_set_availability(option=option, is_available=not option.is_available, actor=actor)
     messages.success(request, f"Option “{option.name}” is now {'available' if option.is_available else 'unavailable'}.")
     return redirect(_menu_url(restaurant))
