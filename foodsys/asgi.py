@@ -8,9 +8,12 @@ from django.core.asgi import get_asgi_application  # noqa: E402
 
 django_asgi_app = get_asgi_application()
 
-from metrics.services import metrics_warm_at_start  # noqa: E402
+from django.conf import settings  # noqa: E402
 
-metrics_warm_at_start()  # embedded mode: this process's local aggregates start from the orders table
+if settings.METRICS_WARM_AT_START:  # off in tests: importing metrics here, inside a test's event loop, stalled it
+    from metrics.services import metrics_warm_at_start
+
+    metrics_warm_at_start()  # embedded mode: this process's local aggregates start from the orders table
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
