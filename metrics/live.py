@@ -23,6 +23,7 @@ from collections.abc import Iterable
 
 from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
+from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
@@ -147,5 +148,9 @@ class MetricsPusher:
 def in_process_pusher() -> MetricsPusher:
     """A pusher for in-process (embedded) delivery: trailing pushes on timers, none held back over
     the in-memory channel layer."""
-    in_memory = isinstance(get_channel_layer(), InMemoryChannelLayer)
+    # Read from the settings, not by instantiating the layer: this runs in AppConfig.ready(), and a
+    # channels_redis layer created that early (before any event loop) is what the tests' first
+    # WebSocket loop then inherits.
+    backend = settings.CHANNEL_LAYERS.get("default", {}).get("BACKEND", "")
+    in_memory = backend == f"{InMemoryChannelLayer.__module__}.{InMemoryChannelLayer.__qualname__}"
     return MetricsPusher(min_interval=0 if in_memory else MIN_INTERVAL_SECONDS, use_timer=True)
