@@ -91,7 +91,9 @@ class BackgroundSender:
         while True:
             factory = await queue.get()
             try:
-                await asyncio.wait_for(factory(), self.send_timeout)
+                # asyncio.timeout, not wait_for: on 3.11 wait_for can lose a cancellation (gh-86296)
+                async with asyncio.timeout(self.send_timeout):
+                    await factory()
             except Exception:
                 logger.warning("%s: a send failed", self.name, exc_info=True)
             finally:

@@ -1,6 +1,8 @@
 """Helpers for WebSocket tests (channels' in-process communicator)."""
 
+import asyncio
 import functools
+import io
 
 from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
@@ -25,6 +27,7 @@ async def close_code_of(communicator: WebsocketCommunicator) -> int | None:
         return None
     message = await communicator.receive_output()
     assert message["type"] == "websocket.close", message
+    await communicator.disconnect()  # as a server would: the refused consumer gets its disconnect and ends
     return message["code"]
 
 
@@ -35,11 +38,33 @@ def session_cookie_header(user) -> tuple[bytes, bytes]:
     return b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode()
 
 
+LEFTOVER_GRACE_SECONDS = 5
+
+
+async def _end_leftover_tasks() -> None:
+    """Cancels what the test left running; a task that will not end fails the test instead of hanging it."""
+    leftovers = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+    for task in leftovers:
+        task.cancel()
+    _, pending = await asyncio.wait(leftovers, timeout=LEFTOVER_GRACE_SECONDS) if leftovers else ((), ())
+    if pending:
+        stacks = io.StringIO()
+        for task in pending:
+            task.print_stack(file=stacks)
+        raise AssertionError(f"{len(pending)} task(s) ignored cancellation:\n{stacks.getvalue()}")
+
+
 def run_async(test):
     """Runs an async test function in a fresh event loop (no pytest-asyncio needed); fixtures still apply."""
 
+    async def test_then_clean_up(*args, **kwargs):
+        try:
+            return await test(*args, **kwargs)
+        finally:
+            await _end_leftover_tasks()
+
     @functools.wraps(test)
     def wrapper(*args, **kwargs):
-        return async_to_sync(test)(*args, **kwargs)
+        return async_to_sync(test_then_clean_up)(*args, **kwargs)
 
     return wrapper

@@ -26,10 +26,16 @@ if REDIS_URL:
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             # redis-py's async pool refuses a 101st concurrent connection ("Too many connections"):
             # 500 sockets joining or leaving at once each hold one briefly, so the cap is higher.
-            # redis-py 8 reads with a 5 s socket timeout by default, the same as the server-side timeout
-            # of channels-redis's blocking BZPOPMIN: under load the reply lost that race and the socket
-            # was closed 4503 (django/channels_redis#422). The read timeout must exceed the pop's.
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15,
+            # No client-side socket timeout, on purpose:
+            # - redis-py 8's default (5 s) equals channels-redis's server-side BZPOPMIN timeout; under
+            #   load the reply lost that race and the socket was closed 4503 (django/channels_redis#422);
+            # - with any socket timeout redis-py sends each command through asyncio.wait_for, which on
+            #   Python 3.11 loses a cancellation that arrives as the send completes (CPython gh-86296,
+            #   fixed in 3.12): a consumer that disconnected then kept its receive() looping on BZPOPMIN
+            #   forever (a leaked task and connection per lost cancel; the test loop never closed).
+            # BZPOPMIN bounds every read on the server; keepalive finds a dead peer; connect is bounded.
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None, "socket_connect_timeout": 5,
+                                  "socket_keepalive": True,
                                   "max_connections": env.int("CHANNEL_LAYER_MAX_CONNECTIONS", default=2000)}],
                        "prefix": f"{CACHE_KEY_PREFIX}:asgi", "capacity": 1000},
         }
