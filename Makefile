@@ -6,9 +6,9 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
-SERVICE_MARKERS := postgres or redis or kafka
+SERVICE_MARKERS := postgres or redis or kafka or smtp
 # The embedded pass must not see service variables from the caller's shell.
-EMBEDDED_ENV := env -u DATABASE_URL -u REDIS_URL -u KAFKA_BOOTSTRAP_SERVERS
+EMBEDDED_ENV := env -u DATABASE_URL -u REDIS_URL -u KAFKA_BOOTSTRAP_SERVERS -u EMAIL_URL -u SMTP_MAILDIR
 PYTEST_ARGS ?=
 
 .PHONY: help venv dev-venv system-deps run migrate seed test test-embedded test-services lint services-up \

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 
 from foodsys.testing.fixtures import *  # noqa: F403
+from foodsys.testing.mailbox import smtp_configured
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
@@ -15,6 +16,7 @@ _SERVICE_CHECKS = {
     "postgres": (lambda: settings.USING_POSTGRES, "needs PostgreSQL: DATABASE_URL=postgres://... is not set"),
     "redis": (lambda: bool(settings.REDIS_URL), "needs Redis: REDIS_URL is not set"),
     "kafka": (lambda: bool(settings.KAFKA_BOOTSTRAP_SERVERS), "needs Kafka: KAFKA_BOOTSTRAP_SERVERS is not set"),
+    "smtp": (smtp_configured, "needs SMTP: EMAIL_URL=smtp://... and SMTP_MAILDIR are not set"),
     "browser": (lambda: bool(shutil.which("chromium")) and importlib.util.find_spec("playwright") is not None,
                 "needs Debian's chromium and playwright (make test installs both)"),
 }
@@ -57,8 +59,10 @@ def _process_memos_reset():
 
 @pytest.fixture(autouse=True)
 def _isolated_cache():
-    """Every test starts with an empty cache (on Redis this flushes the test's own Redis DB)."""
-    from django.core.cache import cache
+    """Every test starts with empty caches, the rate-limit counters' included (on Redis this flushes
+    the test's own Redis DB)."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
     yield

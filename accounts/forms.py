@@ -54,3 +54,9 @@ class OwnerSignupForm(ServiceErrorsMixin, forms.Form):
         return cleaned
 
 
+class VerifyEmailForm(ServiceErrorsMixin, forms.Form):
+    """The token of a verification link, carried from the link's query string to the confirm POST."""
+
+    token = forms.CharField(max_length=512, widget=forms.HiddenInput)
+    password = forms.CharField(label="Password of this account", max_length=PASSWORD_MAX_LENGTH, strip=False,
+                               required=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))

@@ -1,3 +1,5 @@
+import unicodedata
+
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
@@ -12,17 +14,36 @@ class UserRole(models.TextChoices):
     RESTAURANT_OWNER = "restaurant_owner", "Restaurant owner"
 
 
+def canonical_email(email: str | None) -> str:
+    """The one form an address is stored, compared and looked up in: NFKC, then case-folded.
+
+    Lookalikes fold into the address they imitate: "\u017ftaff@x" (long s) and "\u212aate@x" (Kelvin sign)
+    become "staff@x" and "kate@x", so they cannot register as a second account next to it."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", (email or "").strip()).casefold())
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
+    @classmethod
+    def normalize_email(cls, email):
+        return canonical_email(email)
+
     def get_by_natural_key(self, username):
-        return self.get(email__iexact=username)
+        canonical = canonical_email(username)
+        try:
+            return self.get(email=canonical)
+        except self.model.DoesNotExist:
+            legacy = (username or "").strip().lower()  # a lookalike kept by migration 0003 (it collided)
+            if legacy == canonical:
+                raise
+            return self.get(email=legacy)
 
     def _create_user(self, email: str, password: str | None, **fields) -> "User":
         if not email:
             raise ValueError("An email address is required.")
         fields["name"] = fields.get("name") or ""  # social-auth passes None when the provider has no name
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user = self.model(email=canonical_email(email), **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -45,6 +66,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Set when the owner of the address proved it (the link in the verification e-mail, or Google saying so).
+    email_verified_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 
@@ -58,9 +81,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.email
 
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
+
     def save(self, *args, **kwargs):
-        # Emails are case-insensitive: stored lower-cased, unique on lower(email).
-        self.email = (self.email or "").strip().lower()
+        # Emails are stored in canonical form (NFKC, case-folded), unique on lower(email) as before.
+        self.email = canonical_email(self.email)
         super().save(*args, **kwargs)
 
 

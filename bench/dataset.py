@@ -15,7 +15,9 @@ import django
 
 django.setup()
 
+from rest_framework_simplejwt.settings import api_settings as jwt_settings  # noqa: E402
 from rest_framework_simplejwt.tokens import AccessToken  # noqa: E402
+from rest_framework_simplejwt.utils import get_md5_hash_password  # noqa: E402
 
 from accounts.models import Membership, User  # noqa: E402
 from menu.models import MenuItem, Option  # noqa: E402
@@ -32,6 +34,9 @@ PIPELINE_FIRST = 1
 def token_for(user_id: int) -> str:
     token = AccessToken()
     token["user_id"] = int(user_id)
+    # Bound to the password like every token (SIMPLE_JWT CHECK_REVOKE_TOKEN), or the API refuses it.
+    password = User.objects.values_list("password", flat=True).get(pk=user_id)
+    token[jwt_settings.REVOKE_TOKEN_CLAIM] = get_md5_hash_password(password)
     token.set_exp(lifetime=TOKEN_LIFETIME)
     return str(token)
 

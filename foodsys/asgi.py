@@ -16,15 +16,16 @@ if settings.METRICS_WARM_AT_START:  # off in tests: importing metrics here, insi
     metrics_warm_at_start()  # embedded mode: this process's local aggregates start from the orders table
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from foodsys.realtime.auth import RealtimeAuthMiddlewareStack  # noqa: E402
-from foodsys.routing import websocket_urlpatterns  # noqa: E402
+from foodsys.realtime.origin import WebsocketOriginValidator  # noqa: E402
+from foodsys.routing import asgi_websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        # Origin check, then session cookie / bearer subprotocol / ticket auth, then the consumers.
-        "websocket": AllowedHostsOriginValidator(RealtimeAuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        # Origin check (scheme, host and port; no Origin only with explicit credentials: realtime/origin.py),
+        # then session cookie / bearer subprotocol / ticket auth, then the consumers (unknown paths: 4404).
+        "websocket": WebsocketOriginValidator(RealtimeAuthMiddlewareStack(URLRouter(asgi_websocket_urlpatterns))),
     }
 )

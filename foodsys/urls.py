@@ -3,14 +3,18 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from foodsys import api_docs, health
+from foodsys.admin_login import ThrottledAdminAuthenticationForm, admin_login
 from foodsys.api_router import urlpatterns as api_urlpatterns
 from foodsys.observability.views import metrics_view
 from foodsys.realtime.api.views import WsTicketView
+
+admin.site.login_form = ThrottledAdminAuthenticationForm  # the login throttle's message on the admin page
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics_view, name="prometheus-metrics"),
+    path("admin/login/", admin_login, name="admin-login"),  # before the site's own, same URL; 429 when throttled
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", api_docs.swagger_ui_view, name="api-docs"),

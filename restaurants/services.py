@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 
 from accounts.models import Membership, MembershipRole, User
+from accounts.verification import require_verified_email
 from foodsys.common.cache import invalidate_catalog_on_commit
 from foodsys.common.exceptions import ApplicationError, PermissionDeniedError
 from foodsys.tenancy.actor import Actor
@@ -86,6 +87,7 @@ def restaurant_create(*, owner: User, name: str, description: str = "", cuisines
     """Creates the tenant and makes `owner` its owner, in one transaction."""
     if not may_create_restaurant(owner):
         raise PermissionDeniedError("Only restaurant owners can create a restaurant.", code="role_forbidden")
+    require_verified_email(owner, action="create a restaurant")  # an unverified account owns no tenant
     restaurant = Restaurant(
         name=name, description=description, cuisines=cuisines or [], phone=phone, email=email,
         image_url=image_url, street=street, city=city, state=state, zip_code=zip_code, lat=lat, lng=lng,

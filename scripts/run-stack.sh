@@ -9,6 +9,9 @@ HTTP_PORT=${HTTP_PORT:-8000}
 WS_PORT=${WS_PORT:-8001}
 export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-foodsys.settings.local}
 export WS_PUBLIC_BASE=${WS_PUBLIC_BASE:-ws://127.0.0.1:$WS_PORT}
+# Pages (:HTTP_PORT) open sockets on another origin (:WS_PORT): the socket Origin check (foodsys/realtime/origin.py)
+# compares scheme, host and port, so the pages' origin is trusted explicitly, as CSRF trusts it.
+export CSRF_TRUSTED_ORIGINS=${CSRF_TRUSTED_ORIGINS:-http://127.0.0.1:$HTTP_PORT,http://localhost:$HTTP_PORT}
 
 $PY manage.py migrate --noinput
 $PY manage.py kafka_topics

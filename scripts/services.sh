@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
-# FoodSys local backing services: real PostgreSQL, Redis and Apache Kafka 4.1.1
-# (single KRaft node) on 127.0.0.1, with all data, logs and pid files under
+# FoodSys local backing services: real PostgreSQL, Redis, Apache Kafka 4.1.1
+# (single KRaft node) and an SMTP server (aiosmtpd, from .venv) on 127.0.0.1, with all data, logs and pid files under
 # <project>/.services/. No system services are used (no systemctl/pg_ctlcluster).
 #
 #   scripts/services.sh up           start whatever is not running, wait until ready, create topics
 #   scripts/services.sh down         stop everything this script started (TERM, wait, KILL)
 #   scripts/services.sh status       print each service up/down; exit 0 only if all are up
 #   scripts/services.sh env          print exports: eval "$(scripts/services.sh env)"
-#   scripts/services.sh stop-kafka | start-kafka | stop-redis | start-redis
+#   scripts/services.sh stop-kafka | start-kafka | stop-redis | start-redis | stop-smtp | start-smtp
 #                                    (fault-injection tests; Kafka keeps its data)
 #
 # Ports (loopback only), overridable by environment:
-#   PG_PORT=25432 REDIS_PORT=26379 KAFKA_PORT=29092 KAFKA_CONTROLLER_PORT=29093
+#   PG_PORT=25432 REDIS_PORT=26379 KAFKA_PORT=29092 KAFKA_CONTROLLER_PORT=29093 SMTP_PORT=28025
+#   (the SMTP server stores every message it accepts in the maildir .services/smtp/maildir)
 # Timeouts (seconds): PG_READY_TIMEOUT=60 REDIS_READY_TIMEOUT=30 KAFKA_READY_TIMEOUT=90
 #                     STOP_TIMEOUT=30 (KAFKA_STOP_TIMEOUT=60)
 set -euo pipefail
@@ -26,6 +27,8 @@ PG_PORT="${PG_PORT:-25432}"
 REDIS_PORT="${REDIS_PORT:-26379}"
 KAFKA_PORT="${KAFKA_PORT:-29092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-29093}"
+SMTP_PORT="${SMTP_PORT:-28025}"
+SMTP_READY_TIMEOUT="${SMTP_READY_TIMEOUT:-30}"
 PG_READY_TIMEOUT="${PG_READY_TIMEOUT:-60}"
 REDIS_READY_TIMEOUT="${REDIS_READY_TIMEOUT:-30}"
 KAFKA_READY_TIMEOUT="${KAFKA_READY_TIMEOUT:-90}"
@@ -60,6 +63,11 @@ KAFKA_OUT="$KAFKA_LOGS/kafka.out"
 KAFKA_SERVER_LOG="$KAFKA_LOGS/server.log"
 KAFKA_CLUSTER_ID_FILE="$KAFKA_DIR/cluster.id"
 KAFKA_TEMPLATE_DIR="$SCRIPT_DIR/kafka"
+
+SMTP_DIR="$SVC/smtp"
+SMTP_MAILDIR="$SMTP_DIR/maildir"
+SMTP_PIDFILE="$SMTP_DIR/smtp.pid"
+SMTP_LOG="$SMTP_DIR/smtp.log"
 
 if [[ -x "$ROOT/.venv/bin/python" ]]; then PY="$ROOT/.venv/bin/python"; else PY="python3"; fi
 
@@ -141,6 +149,14 @@ kafka_pid() {
   pid="$(read_pidfile "$KAFKA_PIDFILE")" || return 1
   proc_alive "$pid" || return 1
   [[ "$(proc_cmdline "$pid")" == *kafka.Kafka*"$KAFKA_PROPS"* ]] || return 1
+  printf '%s' "$pid"
+}
+
+smtp_pid() {
+  local pid
+  pid="$(read_pidfile "$SMTP_PIDFILE")" || return 1
+  proc_alive "$pid" || return 1
+  [[ "$(proc_cmdline "$pid")" == *aiosmtpd*"$SMTP_MAILDIR"* ]] || return 1
   printf '%s' "$pid"
 }
 
@@ -535,6 +551,47 @@ stop_kafka() {
   fi
 }
 
+# ----------------------------------------------------------------------------- SMTP (aiosmtpd)
+
+smtp_answers() {
+  # shellcheck disable=SC2016  # $1 is expanded by the inner bash
+  timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"; head -c 3 <&3' _ "$SMTP_PORT" 2>/dev/null | grep -q '^220'
+}
+
+start_smtp() {
+  local pid
+  if pid="$(smtp_pid)"; then
+    log "smtp already running (pid $pid)"
+  else
+    "$PY" -c 'import aiosmtpd' 2>/dev/null \
+      || die "$PY cannot import aiosmtpd (install requirements-dev.txt into .venv first)"
+    port_open "$SMTP_PORT" && die "port 127.0.0.1:$SMTP_PORT is in use by a process this script did not start (set SMTP_PORT)"
+    mkdir -p "$SMTP_MAILDIR"/{cur,new,tmp}
+    rm -f "$SMTP_PIDFILE"
+    log "starting smtp (aiosmtpd) on 127.0.0.1:$SMTP_PORT, maildir $SMTP_MAILDIR"
+    nohup "$PY" -m aiosmtpd -n -u -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Mailbox "$SMTP_MAILDIR" \
+      >>"$SMTP_LOG" 2>&1 </dev/null 9>&- &
+    printf '%s\n' "$!" > "$SMTP_PIDFILE"
+  fi
+  local deadline=$((SECONDS + SMTP_READY_TIMEOUT))
+  until smtp_pid >/dev/null && smtp_answers; do
+    smtp_pid >/dev/null || fail_service smtp "aiosmtpd exited" "$SMTP_LOG"
+    (( SECONDS < deadline )) || fail_service smtp "no SMTP greeting on 127.0.0.1:$SMTP_PORT after ${SMTP_READY_TIMEOUT}s" "$SMTP_LOG"
+    sleep 0.1
+  done
+  log "smtp ready on 127.0.0.1:$SMTP_PORT (pid $(smtp_pid))"
+}
+
+stop_smtp() {
+  local pid
+  if pid="$(smtp_pid)"; then
+    stop_pid smtp "$pid" "$STOP_TIMEOUT" TERM
+    rm -f "$SMTP_PIDFILE"
+  else
+    log "smtp not running"
+  fi
+}
+
 # ----------------------------------------------------------------------------- commands
 
 # processes still running from this checkout's .services (for verification after down)
@@ -543,7 +600,7 @@ leftovers() {
   while read -r pid args; do
     [[ "$pid" == "$$" || "$pid" == "$BASHPID" ]] && continue
     case "$args" in
-      *"$PG_DATA"*|*"$KAFKA_PROPS"*) printf '  pid %s: %s\n' "$pid" "$args"; found=1 ;;
+      *"$PG_DATA"*|*"$KAFKA_PROPS"*|*aiosmtpd*"$SMTP_MAILDIR"*) printf '  pid %s: %s\n' "$pid" "$args"; found=1 ;;
       redis-server*)
         if [[ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" == "$REDIS_DIR" ]]; then
           printf '  pid %s: %s\n' "$pid" "$args"; found=1
@@ -564,6 +621,7 @@ cmd_up() {
   launch_kafka
   start_pg
   start_redis
+  start_smtp
   wait_kafka
   kafka_ensure_topics
   log "all services up in $((SECONDS - t0))s"
@@ -573,6 +631,7 @@ cmd_up() {
 cmd_down() {
   take_lock
   stop_kafka
+  stop_smtp
   stop_redis
   stop_pg
   local rest
@@ -600,6 +659,11 @@ cmd_status() {
   else
     printf '%-9s down  127.0.0.1:%s\n' kafka "$KAFKA_PORT"; ok=1
   fi
+  if pid="$(smtp_pid)" && smtp_answers; then
+    printf '%-9s up    127.0.0.1:%s  (pid %s, maildir %s)\n' smtp "$SMTP_PORT" "$pid" "$SMTP_MAILDIR"
+  else
+    printf '%-9s down  127.0.0.1:%s\n' smtp "$SMTP_PORT"; ok=1
+  fi
   return "$ok"
 }
 
@@ -607,6 +671,8 @@ cmd_env() {
   printf 'export DATABASE_URL=postgres://%s:%s@127.0.0.1:%s/%s\n' "$DB_USER" "$DB_PASSWORD" "$PG_PORT" "$DB_NAME"
   printf 'export REDIS_URL=redis://127.0.0.1:%s/0\n' "$REDIS_PORT"
   printf 'export KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:%s\n' "$KAFKA_PORT"
+  printf 'export EMAIL_URL=smtp://127.0.0.1:%s\n' "$SMTP_PORT"
+  printf 'export SMTP_MAILDIR=%s\n' "$SMTP_MAILDIR"
 }
 
 usage() {
@@ -615,7 +681,7 @@ usage() {
 
 main() {
   local p
-  for p in PG_PORT REDIS_PORT KAFKA_PORT KAFKA_CONTROLLER_PORT; do check_port_var "$p"; done
+  for p in PG_PORT REDIS_PORT KAFKA_PORT KAFKA_CONTROLLER_PORT SMTP_PORT; do check_port_var "$p"; done
   case "${1:-}" in
     up)          cmd_up ;;
     down)        cmd_down ;;
@@ -625,6 +691,8 @@ main() {
     stop-kafka)  take_lock; stop_kafka ;;
     start-redis) take_lock; start_redis ;;
     stop-redis)  take_lock; stop_redis ;;
+    start-smtp)  take_lock; start_smtp ;;
+    stop-smtp)   take_lock; stop_smtp ;;
     -h|--help|help) usage ;;
     *) usage >&2; exit 2 ;;
   esac

@@ -38,6 +38,11 @@ ALLOWED_WITHOUT_TENANT_QUERYSET = {
     "accounts.api.views.LogoutView": "authentication: the caller's own token, no tenant",
     "accounts.api.views.GoogleLoginView": "authentication: the caller's own Google identity, no tenant",
     "accounts.api.views.MeView": "the caller's own profile and memberships, across tenants by design",
+    "accounts.api.views.VerifyEmailView": "authentication: verifies the token's own user, no tenant",
+    "accounts.api.views.VerifyEmailResendView": "authentication: a link for the caller's own address, no tenant",
+    "accounts.api.views.PasswordChangeView": "authentication: the caller's own password, no tenant",
+    "accounts.api.views.PasswordResetView": "authentication: a reset link for an address, no tenant",
+    "accounts.api.views.PasswordResetConfirmView": "authentication: the link's own user, no tenant",
     "foodsys.realtime.api.views.WsTicketView": "a socket ticket for the caller; tenant access is checked on connect",
     "restaurants.api.views.RestaurantViewSet": "a restaurant IS the tenant: the public catalog spans tenants; "
                                                "writes: restaurants.roles, enforced by the services (actor)",

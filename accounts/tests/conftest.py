@@ -75,6 +75,7 @@ def google_on(settings, fake_google) -> FakeGoogle:
     settings.SOCIAL_AUTH_GOOGLE_OAUTH2_KEY = OUR_CLIENT_ID
     settings.SOCIAL_AUTH_GOOGLE_OAUTH2_SECRET = "test-client-secret"
     settings.AUTHENTICATION_BACKENDS = [
+        "accounts.backends.LoginThrottleBackend",
         "social_core.backends.google.GoogleOAuth2",
         "django.contrib.auth.backends.ModelBackend",
     ]

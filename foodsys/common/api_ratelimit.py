@@ -7,7 +7,8 @@ Adopt it by putting the mixin first in a view's bases:
     class OrderViewSet(RateLimitedAPIMixin, viewsets.GenericViewSet):
         rate_limit_tenant = True   # management endpoints: also spend the tenant's budget
 
-- Every request spends settings.RATE_LIMITS["api_ip"] of its client IP, also when authentication
+- Every request spends settings.RATE_LIMITS["api_ip"] of its client IP (`foodsys.common.client_ip`:
+  REMOTE_ADDR, or X-Forwarded-For through trusted proxies only), also when authentication
   fails, so floods of bad tokens are limited too.
 - Authenticated requests also spend RATE_LIMITS["api_user"] of their user.
 - With `rate_limit_tenant = True` a request that resolved a tenant (request.tenant, set by
@@ -79,7 +80,6 @@ class RateLimitedAPIMixin:
         tenant = getattr(request, "tenant", None)
         if self.rate_limit_tenant and tenant is not None:
             limits.append(tenant_limit(tenant))
-        # The reads come from the limits' cache; the catalog reads the default one.
-        shared = getattr(settings, "RATELIMIT_USE_CACHE", "default") == "default"
-        self.prefetched = check_rates(request, limits, read=self.cache_reads(request) if shared else ())
+        # The reads are default-cache keys; check_rates fetches them with the counters when both share a store.
+        self.prefetched = check_rates(request, limits, read=self.cache_reads(request))
         super().initial(request, *args, **kwargs)

@@ -137,10 +137,12 @@ def get_or_compute(name: str, key: str | None, compute: Callable[[], Any], *,
 
 
 def get_or_build(name: str, *, version_key: str, entry_key: str, build: Callable[[], bytes],
-                 prefetched: dict[str, Any] | None = None) -> bytes:
+                 prefetched: dict[str, Any] | None = None,
+                 store_if: Callable[[bytes], bool] = lambda payload: True) -> bytes:
     """The bytes of `entry_key` if built under the current version of `version_key`, else `build()`
-    (stored under that version). One round trip on a hit, none when both keys are in `prefetched`
-    (values read earlier in this request, e.g. with the rate limits). An unreachable cache means `build()`."""
+    (stored under that version, when `store_if(payload)`). One round trip on a hit, none when both keys
+    are in `prefetched` (values read earlier in this request, e.g. with the rate limits). An unreachable
+    cache means `build()`."""
     if prefetched is not None and version_key in prefetched and entry_key in prefetched:
         found = prefetched
     else:
@@ -160,7 +162,7 @@ def get_or_build(name: str, *, version_key: str, entry_key: str, build: Callable
     cache_stats.record(name, hit=False)
     version = int(version) if version is not None else current_version(version_key)
     payload = build()
-    if version is not None:
+    if version is not None and store_if(payload):
         try:
             cache.set(entry_key, b"%d\n" % version + payload, timeout=settings.CACHE_TTL_SECONDS)
         except CACHE_ERRORS as exc:

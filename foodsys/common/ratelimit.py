@@ -11,26 +11,31 @@ django-ratelimit's or redis-py's internals.
 
 - `group` names the counter family; `rate` is "<count>/<period>" with the period in s, m, h or d,
   optionally multiplied ("5/15m", "600/m", "10/s").
-- `key` is "ip" (the client's network: REMOTE_ADDR masked to RATELIMIT_IPV4_MASK / RATELIMIT_IPV6_MASK,
-  32 and 64 by default) or a callable `(group, request) -> str`; build such names in `foodsys.tenancy.keys`.
+- `key` is "ip" (the client's network: `foodsys.common.client_ip.client_ip(request)`, i.e. REMOTE_ADDR
+  unless trusted proxies are configured, masked to RATELIMIT_IPV4_MASK / RATELIMIT_IPV6_MASK, 32 and 64
+  by default) or a callable `(group, request) -> str`; build such names in `foodsys.tenancy.keys`.
 - increment=True (default) counts this request and refuses it once the count passes the limit.
 - increment=False only looks: it refuses when the budget is already spent (count >= limit). Pair it
   with a later increment=True call to count only some outcomes, e.g. failed logins.
 - `check_rates` checks several limits in order, as consecutive `check_rate` calls would: the first
   spent one refuses the request and the limits after it are not counted. `read=[cache keys]` also
-  fetches those keys in the same round trip and returns them (key -> value or None), for a view
-  that knows the cache entries it is about to read; None when the cache could not be reached.
+  fetches those keys of the default cache and returns them (key -> value or None), for a view that
+  knows the cache entries it is about to read: in the same round trip when the counters' cache is the
+  same store as the default one, else with one get_many; None when the cache could not be reached.
 - A refusal raises RateLimitedError(retry_after=<seconds until the window ends>), which the one error
   renderer (foodsys.common.errors) answers as 429 with that Retry-After.
 - When the cache cannot be reached the request is allowed and a warning is logged.
-- settings.RATELIMIT_ENABLE = False turns limits off; RATELIMIT_USE_CACHE names the cache ("default").
+- settings.RATELIMIT_ENABLE = False turns limits off; RATELIMIT_USE_CACHE names the counters' cache
+  ("ratelimit": in embedded mode a local-memory cache of its own, so that user-keyed entries such as
+  catalog pages can never evict a failed-login counter; on Redis the same store as "default"). A
+  CACHES setting without that alias (a test swapping in one cache) counts in "default".
 
 Windows are fixed and `period` long; each key value's windows are shifted by a stable jitter
 (crc32(value) % period), so the windows of many clients do not all end at the same second. A counter
 is named by a hash of (group, rate, value, window end), so no address or e-mail reaches the cache,
 and expires a few seconds after its window. On django-redis all the limits (and reads) of one call cost
-one round trip: a non-transactional pipeline of one EVALSHA of a small Lua script (INCR, EXPIRE on the
-first count, or GET for a look) and an MGET. Other caches use add/incr/get and get_many.
+one command: one EVALSHA of a small Lua script (INCR, EXPIRE on the first count, or GET for a look,
+then an MGET of the reads). Other caches use add/incr/get and get_many.
 """
 
 import hashlib
@@ -51,6 +56,7 @@ from django_redis.cache import RedisCache
 from django_redis.exceptions import ConnectionInterrupted
 from redis.exceptions import NoScriptError, RedisError
 
+from foodsys.common.client_ip import client_ip
 from foodsys.common.exceptions import RateLimitedError
 from foodsys.common.memo import process_memo
 
@@ -64,22 +70,28 @@ COUNTER_PREFIX = "rl:"
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _RATE = re.compile(r"^(\d+)/(\d*)([smhd])$", re.IGNORECASE)
 
-# KEYS: counters; ARGV: per counter (increment 0/1, limit, ttl). Stops at the first spent counter.
+# KEYS: the counters, then the keys to read; ARGV: the number of counters, then per counter
+# (increment 0/1, limit, ttl). Counting stops at the first spent counter; the reads always happen.
+# Returns {counts, values}: values as MGET gives them (false, i.e. nil, for a missing key).
 _COUNT_SCRIPT = """
+local counted = tonumber(ARGV[1])
 local counts = {}
-for i, key in ipairs(KEYS) do
-  local increment, limit = tonumber(ARGV[3 * i - 2]), tonumber(ARGV[3 * i - 1])
+for i = 1, counted do
+  local key = KEYS[i]
+  local increment, limit = tonumber(ARGV[3 * i - 1]), tonumber(ARGV[3 * i])
   local count
   if increment == 1 then
     count = redis.call('INCR', key)
-    if count == 1 then redis.call('EXPIRE', key, ARGV[3 * i]) end
+    if count == 1 then redis.call('EXPIRE', key, ARGV[3 * i + 1]) end
   else
     count = tonumber(redis.call('GET', key) or '0')
   end
   counts[i] = count
   if (increment == 1 and count > limit) or (increment == 0 and count >= limit) then break end
 end
-return counts
+local values = {}
+if #KEYS > counted then values = redis.call('MGET', unpack(KEYS, counted + 1)) end
+return {counts, values}
 """
 _COUNT_SCRIPT_SHA = hashlib.sha1(_COUNT_SCRIPT.encode(), usedforsecurity=False).hexdigest()  # EVALSHA id
 
@@ -138,17 +150,39 @@ def check_rates(request: HttpRequest, limits: Sequence[Limit], *,
     counters = [_counter(request, limit, now) for limit in limits]
     if not counters and not read:
         return {}
-    cache = caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")]
+    alias = counter_cache_alias()
+    cache = caches[alias]
+    together = read if counters_share_default_store(alias) else ()
+    counts: list[int | None] = []
+    found: dict[str, Any] = {}
     try:
-        if isinstance(cache, RedisCache):
-            counts, found = _redis_round_trip(cache, counters, read)
+        if not counters and not together:
+            pass
+        elif isinstance(cache, RedisCache):
+            counts, found = _redis_round_trip(cache, counters, together)
         else:
-            counts, found = _cache_counts(cache, counters), _cache_reads(cache, read)
+            counts, found = _cache_counts(cache, counters), _cache_reads(cache, together)
     except CACHE_ERRORS as exc:
         logger.warning("Rate limit %r not enforced, the cache is unavailable: %s", _groups(counters), exc)
         return None
     _enforce(counters, counts, now)
+    if read and not together:  # the entries live in another store than the counters
+        try:
+            found = _cache_reads(caches["default"], read)
+        except CACHE_ERRORS:
+            return None  # the caller reads them itself (and reports the outage)
     return found
+
+
+def counter_cache_alias() -> str:
+    """The cache the counters live in: RATELIMIT_USE_CACHE when CACHES defines it, else "default"."""
+    alias = getattr(settings, "RATELIMIT_USE_CACHE", "default")
+    return alias if alias in settings.CACHES else "default"
+
+
+def counters_share_default_store(alias: str) -> bool:
+    """Whether keys of the default cache can be read through the counters' cache (same configuration)."""
+    return alias == "default" or settings.CACHES[alias] == settings.CACHES.get("default")
 
 
 def _enforce(counters: list[_Counter], counts: list[int | None], now: float) -> None:
@@ -168,7 +202,7 @@ def _key_value(request: HttpRequest, group: str, key: RateKey) -> str:
     if callable(key):
         return key(group, request)
     if key == "ip":
-        return _network(request.META.get("REMOTE_ADDR") or "")
+        return _network(client_ip(request))
     raise ImproperlyConfigured(f"Rate limit key {key!r}: use 'ip' or a callable (group, request) -> str.")
 
 
@@ -208,29 +242,16 @@ def _redis_round_trip(cache: RedisCache, counters: list[_Counter],
                       read: Sequence[str]) -> tuple[list[int | None], dict[str, Any]]:
     client = cache.client.get_client(write=True)
     keys = [cache.client.make_key(c.cache_key) for c in counters]
-    args = [n for c in counters for n in (int(c.limit.increment), c.allowed, c.ttl)]
-    read_keys = [cache.client.make_key(key) for key in read]
-    results = _send(client, keys, args, read_keys)
-    if counters and isinstance(results[0], NoScriptError):  # a new server, or SCRIPT FLUSH
+    keys += [cache.client.make_key(key) for key in read]
+    args = [len(counters), *(n for c in counters for n in (int(c.limit.increment), c.allowed, c.ttl))]
+    try:
+        counts, values = client.evalsha(_COUNT_SCRIPT_SHA, len(keys), *keys, *args)
+    except NoScriptError:  # a new server, or SCRIPT FLUSH
         client.script_load(_COUNT_SCRIPT)
-        results = _send(client, keys, args, read_keys)
-    for result in results:
-        if isinstance(result, Exception):
-            raise result
-    counts = [int(n) for n in results[0]] if counters else []  # shorter when a spent limit stopped the script
-    values = results[-1] if read else []
-    return counts, {key: cache.client.decode(value) if value is not None else None
-                    for key, value in zip(read, values, strict=True)}
-
-
-def _send(client, keys: list[str], args: list[int], read_keys: list[str]) -> list[Any]:
-    """EVALSHA and MGET in one write, one round trip; an error reply comes back as its exception."""
-    pipe = client.pipeline(transaction=False)
-    if keys:
-        pipe.evalsha(_COUNT_SCRIPT_SHA, len(keys), *keys, *args)
-    if read_keys:
-        pipe.mget(read_keys)
-    return pipe.execute(raise_on_error=False)
+        counts, values = client.evalsha(_COUNT_SCRIPT_SHA, len(keys), *keys, *args)
+    # counts is shorter than counters when a spent limit stopped the script
+    return [int(n) for n in counts], {key: cache.client.decode(value) if value is not None else None
+                                      for key, value in zip(read, values, strict=True)}
 
 
 def _cache_reads(cache, read: Sequence[str]) -> dict[str, Any]:

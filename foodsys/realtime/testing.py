@@ -8,15 +8,32 @@ from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 
+TEST_HOST = (b"host", b"testserver")
 TEST_ORIGIN = (b"origin", b"http://testserver")
 
 
 def ws_communicator(path: str, *, headers: list[tuple[bytes, bytes]] | None = None,
                     subprotocols: list[str] | None = None) -> WebsocketCommunicator:
+    """A browser-like socket of the site's own page: Host and Origin http://testserver, plus `headers`."""
+    return raw_ws_communicator(path, headers=[TEST_HOST, TEST_ORIGIN, *(headers or [])], subprotocols=subprotocols)
+
+
+def raw_ws_communicator(path: str, *, headers: list[tuple[bytes, bytes]] | None = None,
+                        subprotocols: list[str] | None = None, scheme: str = "ws") -> WebsocketCommunicator:
+    """A socket with exactly `headers` (no Origin unless given), e.g. an API client's or a foreign page's."""
     from foodsys.asgi import application
 
-    return WebsocketCommunicator(application, path, headers=[TEST_ORIGIN, *(headers or [])],
-                                 subprotocols=subprotocols)
+    communicator = WebsocketCommunicator(application, path, headers=list(headers or []), subprotocols=subprotocols)
+    communicator.scope["scheme"] = scheme
+    return communicator
+
+
+async def handshake_refused(communicator: WebsocketCommunicator) -> bool:
+    """True when the handshake itself was denied (HTTP 403, before any consumer ran)."""
+    connected, _ = await communicator.connect()
+    if connected:
+        await communicator.disconnect()
+    return not connected
 
 
 async def close_code_of(communicator: WebsocketCommunicator) -> int | None:

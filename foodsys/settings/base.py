@@ -1,7 +1,5 @@
 """Settings shared by every environment; integrations switch on by presence."""
 
-from datetime import timedelta
-
 from foodsys.env import BASE_DIR, env, optional
 
 SECRET_KEY = optional("SECRET_KEY")
@@ -87,6 +85,7 @@ from foodsys.settings.parts.api import *  # noqa: E402,F403
 from foodsys.settings.parts.auth import *  # noqa: E402,F403
 from foodsys.settings.parts.cache import *  # noqa: E402,F403
 from foodsys.settings.parts.database import *  # noqa: E402,F403
+from foodsys.settings.parts.email import *  # noqa: E402,F403
 from foodsys.settings.parts.logging import *  # noqa: E402,F403
 from foodsys.settings.parts.realtime import *  # noqa: E402,F403
 from foodsys.settings.parts.security import *  # noqa: E402,F403
@@ -116,10 +115,4 @@ LOGOUT_REDIRECT_URL = "/accounts/login/"
 # Request bodies beyond this are refused (Django raises RequestDataTooBig -> 413 JSON on /api/).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=256 * 1024)
 
-SIMPLE_JWT = {
-    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=15),
-    "REFRESH_TOKEN_LIFETIME": timedelta(days=7),
-    "ROTATE_REFRESH_TOKENS": True,
-    "BLACKLIST_AFTER_ROTATION": True,
-    "UPDATE_LAST_LOGIN": True,
-}
+# SIMPLE_JWT (token lifetimes, rotation, revocation on password change): foodsys/settings/parts/auth.py

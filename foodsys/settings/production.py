@@ -9,6 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from foodsys.env import env
 from foodsys.settings.base import *  # noqa: F403
 from foodsys.settings.base import CONTENT_SECURITY_POLICY, SECRET_KEY
+from foodsys.settings.parts.email import EMAIL_URL, email_settings
 
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in production.")
@@ -31,6 +32,9 @@ CONTENT_SECURITY_POLICY = {
     **CONTENT_SECURITY_POLICY,
     "DIRECTIVES": {**CONTENT_SECURITY_POLICY["DIRECTIVES"], "upgrade-insecure-requests": True},
 }
+
+# E-mail by SMTP only: unset EMAIL_URL means a relay on localhost:25; file/console stop start-up (parts/email.py).
+globals().update(email_settings(EMAIL_URL, production=True))
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -98,5 +98,10 @@ def login_email_limit_key(email: str) -> str:
     return f"login_email:{email.strip().lower()}"
 
 
+def password_reset_email_limit_key(email: str) -> str:
+    """Password-reset requests for one address (known or not); hashed by foodsys.common.ratelimit."""
+    return f"password_reset_email:{email}"
+
+
 def api_user_limit_key(user_id: int) -> str:
     return f"api_user_limit:{int(user_id)}"

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
 from accounts.models import Membership, MembershipRole, User, UserRole
 from menu.models import Category, MenuItem, Option, OptionGroup
@@ -18,6 +19,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"user{n}@example.com")
     name = factory.Faker("name")
+    email_verified_at = factory.LazyFunction(timezone.now)  # email_verified_at=None: a fresh, unverified sign-up
     role = UserRole.CUSTOMER
     password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
 

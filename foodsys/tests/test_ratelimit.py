@@ -2,7 +2,7 @@ import logging
 import time
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
 
@@ -195,3 +195,42 @@ def test_the_script_is_reloaded_after_a_script_flush():
     check_rate(_request(), group="t-flush", key="ip", rate="2/m")  # NOSCRIPT: loaded again, same round trip logic
     with pytest.raises(RateLimitedError):
         check_rate(_request(), group="t-flush", key="ip", rate="2/m")
+
+
+# --- the counters' own cache (finding 7) ---------------------------------------------------------
+def test_counters_are_kept_in_the_ratelimit_cache_and_never_culled_by_the_default_one(settings):
+    from foodsys.common.ratelimit import _counter, counter_cache_alias
+
+    check_rate(_request("10.3.9.1"), group="t-own", key="ip", rate="2/m")
+    name = _counter(_request("10.3.9.1"), Limit("t-own", "ip", "2/m"), time.time()).cache_key
+
+    assert settings.RATELIMIT_USE_CACHE == counter_cache_alias() == "ratelimit"
+    assert caches["ratelimit"].get(name) == 1
+    if not settings.REDIS_URL:  # embedded: a store of its own, with room for many clients
+        assert cache.get(name) is None
+        assert settings.CACHES["ratelimit"]["OPTIONS"]["MAX_ENTRIES"] >= 100_000
+    cache.set_many({f"t-own:fill:{n}": n for n in range(1000)})  # far past the default cache's 300
+    check_rate(_request("10.3.9.1"), group="t-own", key="ip", rate="2/m")
+    with pytest.raises(RateLimitedError):
+        check_rate(_request("10.3.9.1"), group="t-own", key="ip", rate="2/m")
+
+
+def test_a_caches_setting_without_the_alias_counts_in_the_default_cache(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "t-only-default"}}
+
+    check_rate(_request(), group="t-fallback", key="ip", rate="1/m")
+
+    with pytest.raises(RateLimitedError):
+        check_rate(_request(), group="t-fallback", key="ip", rate="1/m")
+
+
+def test_reads_are_the_default_caches_even_when_the_counters_live_elsewhere(settings):
+    if settings.REDIS_URL:
+        pytest.skip("on Redis the counters share the default store (the one-round-trip test covers it)")
+    cache.set("t-read2:present", "from-default")
+    caches["ratelimit"].set("t-read2:present", "from-the-counters-cache")
+
+    found = check_rates(_request(), [Limit("t-read2", "ip", "5/m")], read=["t-read2:present", "t-read2:absent"])
+
+    assert found == {"t-read2:present": "from-default", "t-read2:absent": None}

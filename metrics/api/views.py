@@ -1,6 +1,7 @@
 """GET /api/metrics/ (the request's tenant), /api/metrics/{tenant_id}/ and its orders-per-minute.
 
 Owners, staff and admins of THAT tenant only: others get 403, unknown tenants 404, anonymous 401.
+Same per-IP and per-user limits as the rest of the API (RateLimitedAPIMixin).
 Reads only: a GET never writes (the embedded warm-up runs at process start, `metrics_warm_at_start`).
 """
 
@@ -9,6 +10,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from foodsys.common.api_ratelimit import RateLimitedAPIMixin
 from foodsys.common.exceptions import PermissionDeniedError
 from foodsys.tenancy.resolution import require_tenant, resolve_tenant
 from metrics.api.serializers import MetricsSnapshotSerializer, MinutesQuerySerializer, OrdersPerMinuteSerializer
@@ -25,7 +27,7 @@ def _tenant_in_path(request, tenant_id) -> str:
     return str(resolution.tenant.tenant_id)
 
 
-class MetricsView(APIView):
+class MetricsView(RateLimitedAPIMixin, APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=MetricsSnapshotSerializer)
@@ -34,7 +36,7 @@ class MetricsView(APIView):
         return Response(MetricsSnapshotSerializer(metrics_snapshot(tenant_id=tenant.tenant_id)).data)
 
 
-class TenantMetricsView(APIView):
+class TenantMetricsView(RateLimitedAPIMixin, APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(operation_id="metrics_tenant_retrieve", responses=MetricsSnapshotSerializer)
@@ -43,7 +45,7 @@ class TenantMetricsView(APIView):
         return Response(MetricsSnapshotSerializer(metrics_snapshot(tenant_id=tenant_id)).data)
 
 
-class OrdersPerMinuteView(APIView):
+class OrdersPerMinuteView(RateLimitedAPIMixin, APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(parameters=[MinutesQuerySerializer], responses=OrdersPerMinuteSerializer)

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from foodsys.common.api_ratelimit import RateLimitedAPIMixin
 from foodsys.common.exceptions import ApplicationError
 from foodsys.common.pagination import DefaultPagination
-from foodsys.common.ratelimit import check_rate
+from foodsys.common.ratelimit import Limit, check_rates
 from foodsys.tenancy import keys
 from orders import selectors, services
 from orders.api.serializers import OrderListQuerySerializer, OrderPlaceSerializer, OrderStatusInputSerializer
@@ -76,10 +76,14 @@ class OrderViewSet(RateLimitedAPIMixin, viewsets.ViewSet):
         return _detail_response(request, pk)
 
     def create(self, request):
-        """Every attempt (valid or not, replays included) spends the customer's order_place budget:
-        simpler, and it also caps validation probing."""
-        check_rate(request, group="order_place", key=lambda group, req: keys.order_limit_key(req.user.id),
-                   rate=settings.RATE_LIMITS["order_place"])
+        """Every attempt (valid or not, replays included) spends the customer's order_place budget and
+        its client IP's order_place_ip budget (shared by every account there, so new accounts don't
+        reset it): simpler, and it also caps validation probing."""
+        check_rates(request, [
+            Limit("order_place", lambda group, req: keys.order_limit_key(req.user.id),
+                  settings.RATE_LIMITS["order_place"]),
+            Limit("order_place_ip", "ip", settings.RATE_LIMITS["order_place_ip"]),
+        ])
         idempotency_key = _idempotency_key(request)
         data = validated(OrderPlaceSerializer(data=request.data))
         placed = services.order_place(

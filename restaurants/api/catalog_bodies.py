@@ -8,7 +8,9 @@ Each builder owns the cache, the tenant lookup and who may see what: an active r
 and cached; an inactive one exists only for its members and admins (`viewer`) and is never cached.
 What is cached is the rendered, time-independent part (`live_splice`); `is_open_now` and
 `is_paused` are computed for `now` on every response, so a 30-minute TTL never serves a stale flag.
-`open_now=true` list queries are not cached at all: their result set changes with the clock.
+`open_now=true` list queries are not cached at all: their result set changes with the clock. Nor
+are free-text `q` searches, or pages without results: anyone can send endless distinct values, and
+each would otherwise become an entry (the cached pages are those of real cities, cuisines and pages).
 
 A detail or menu hit costs one Redis round trip once this process knows the restaurant's tenant:
 the view names the entry's keys (`*_cache_reads`) and they come back with its rate limits
@@ -197,12 +199,22 @@ def _page_links(request, number: int, num_pages: int, page_param: str) -> dict[s
 
 def _page_key(request, paginator, filters: dict[str, Any]) -> str:
     page = str(request.query_params.get(paginator.page_query_param, "1"))[:20]
+    page = str(int(page)) if page.isdigit() else page  # "007" is page 7, not another entry
     return keys.restaurant_list_page_key(_fingerprint(filters, page, paginator.get_page_size(request)))
 
 
+def _list_cached(filters: dict[str, Any]) -> bool:
+    """Whether this list query is cached: not `open_now` (the clock) nor a free-text `q` search."""
+    return not filters.get("open_now") and not (filters.get("q") or "").strip()
+
+
+def _has_results(payload: bytes) -> bool:
+    return json.loads(payload.partition(b"\n")[0])["count"] > 0  # the entry's header line
+
+
 def restaurant_page_cache_reads(*, request, paginator, filters: dict[str, Any]) -> list[str]:
-    """The keys `catalog_restaurant_page_body` reads (none for `open_now`, which is not cached)."""
-    if filters.get("open_now"):
+    """The keys `catalog_restaurant_page_body` reads (none for queries that are not cached)."""
+    if not _list_cached(filters):
         return []
     return [keys.RESTAURANT_LIST_VERSION_KEY, _page_key(request, paginator, filters)]
 
@@ -219,12 +231,12 @@ def catalog_restaurant_page_body(*, request, paginator, filters: dict[str, Any],
                   "num_pages": paginator.page.paginator.num_pages}
         return live_splice.encode_entry(header, [live_splice.split_row(row) for row in rows])
 
-    if filters.get("open_now"):
+    if not _list_cached(filters):
         payload = build()
     else:
         payload = cache.get_or_build("restaurant_list", version_key=keys.RESTAURANT_LIST_VERSION_KEY,
                                      entry_key=_page_key(request, paginator, filters), build=build,
-                                     prefetched=prefetched)
+                                     prefetched=prefetched, store_if=_has_results)
     header, rows = live_splice.decode_entry(payload)
     links = _page_links(request, header["number"], header["num_pages"], paginator.page_query_param)
     return b"".join([

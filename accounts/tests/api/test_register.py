@@ -30,7 +30,7 @@ def test_register_creates_a_user_and_returns_a_working_token_pair(api_client):
 
     assert response.status_code == 201, response.content
     body = response.json()
-    assert set(body["user"]) == {"id", "email", "name", "phone", "role", "is_staff", "date_joined"}
+    assert set(body["user"]) == {"id", "email", "email_verified", "name", "phone", "role", "is_staff", "date_joined"}
     assert body["user"]["email"] == "ada@example.com"
     assert body["user"]["role"] == "restaurant_owner"
     assert body["user"]["is_staff"] is False

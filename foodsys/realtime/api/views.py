@@ -5,11 +5,14 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from foodsys.common.api_ratelimit import RateLimitedAPIMixin
 from foodsys.realtime.tickets import ws_ticket_issue
 
 
-class WsTicketView(APIView):
-    """POST -> a single-use ticket for `?ticket=` on a WebSocket URL, valid ~60 s."""
+class WsTicketView(RateLimitedAPIMixin, APIView):
+    """POST -> a single-use ticket for `?ticket=` on a WebSocket URL, valid ~60 s.
+
+    Spends the same per-IP and per-user budgets as the rest of the API."""
 
     permission_classes = [IsAuthenticated]
 

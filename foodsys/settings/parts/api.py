@@ -45,7 +45,7 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
-RATELIMIT_USE_CACHE = "default"  # foodsys.common.ratelimit counts here
+RATELIMIT_USE_CACHE = "ratelimit"  # foodsys.common.ratelimit counts here (settings/parts/cache.py)
 RATELIMIT_VIEW = "foodsys.common.exception_handler.ratelimited_view"  # only if django-ratelimit's middleware is added
 # Rates are "<count>/<period>" (foodsys.common.ratelimit.parse_rate); all overridable by environment.
 RATE_LIMITS = {
@@ -54,5 +54,14 @@ RATE_LIMITS = {
     "tenant": env.str("RATE_LIMIT_TENANT", default="600/m"),
     "login_ip": env.str("RATE_LIMIT_LOGIN_IP", default="5/15m"),
     "login_email": env.str("RATE_LIMIT_LOGIN_EMAIL", default="5/15m"),
-    "order_place": env.str("RATE_LIMIT_ORDER_PLACE", default="30/h"),
+    "order_place": env.str("RATE_LIMIT_ORDER_PLACE", default="30/h"),  # per customer
+    "order_place_ip": env.str("RATE_LIMIT_ORDER_PLACE_IP", default="60/h"),  # per client IP, all accounts
+    "password_reset": env.str("RATE_LIMIT_PASSWORD_RESET", default="5/h"),  # per IP and per e-mail
+    "register": env.str("RATE_LIMIT_REGISTER", default="5/h"),
+    "verify_email_resend": env.str("RATE_LIMIT_VERIFY_EMAIL", default="3/h"),
 }
+
+# Client IP behind reverse proxies (foodsys.common.client_ip): X-Forwarded-For is read only through
+# these hops. Neither set (the default): REMOTE_ADDR, the header ignored.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)  # how many proxies stand in front
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])  # their addresses or CIDR networks

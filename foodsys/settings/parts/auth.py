@@ -1,6 +1,8 @@
 """Authentication: Argon2 passwords, JWT, Google sign-in (on when its key and secret are set)."""
 
-from foodsys.env import optional
+from datetime import timedelta
+
+from foodsys.env import env, optional
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -13,15 +15,35 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# JWT. CHECK_REVOKE_TOKEN binds every token to the password it was issued under (a digest of the stored
+# hash in the REVOKE_TOKEN_CLAIM claim): any change of the password, by any path, revokes the tokens
+# issued before it. Rotation blacklists the presented refresh token; accounts/tokens.py adds the family.
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=15),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=7),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "UPDATE_LAST_LOGIN": True,
+    "CHECK_REVOKE_TOKEN": True,
+    "REVOKE_TOKEN_CLAIM": "pwd",
+}
+# However often it is rotated, a refresh token family (one sign-in) ends this long after the sign-in.
+JWT_REFRESH_FAMILY_LIFETIME = timedelta(days=env.int("JWT_REFRESH_FAMILY_DAYS", default=30))
+# How long a password-reset link works (seconds; Django's token, single use: it hashes the password).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3600)
+
 SOCIAL_AUTH_GOOGLE_OAUTH2_KEY = optional("GOOGLE_OAUTH2_KEY")
 SOCIAL_AUTH_GOOGLE_OAUTH2_SECRET = optional("GOOGLE_OAUTH2_SECRET")
 # Client ids of our own mobile apps whose Google access tokens POST /api/auth/google/ also accepts.
 GOOGLE_OAUTH2_EXTRA_CLIENT_IDS = [c for c in optional("GOOGLE_OAUTH2_EXTRA_CLIENT_IDS").split(",") if c]
 GOOGLE_OAUTH2_ENABLED = bool(SOCIAL_AUTH_GOOGLE_OAUTH2_KEY and SOCIAL_AUTH_GOOGLE_OAUTH2_SECRET)
 
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# The login throttle's gate comes first: it refuses every password check made through authenticate()
+# (API, login page, admin, ...) while the failed-login budget is spent, and authenticates nobody.
+LOGIN_THROTTLE_BACKEND = "accounts.backends.LoginThrottleBackend"
+AUTHENTICATION_BACKENDS = [LOGIN_THROTTLE_BACKEND, "django.contrib.auth.backends.ModelBackend"]
 if GOOGLE_OAUTH2_ENABLED:
-    AUTHENTICATION_BACKENDS.insert(0, "social_core.backends.google.GoogleOAuth2")
+    AUTHENTICATION_BACKENDS.insert(1, "social_core.backends.google.GoogleOAuth2")
 
 SOCIAL_AUTH_USER_MODEL = "accounts.User"
 SOCIAL_AUTH_URL_NAMESPACE = "social"
@@ -35,9 +57,10 @@ SOCIAL_AUTH_PIPELINE = (
     "social_core.pipeline.social_auth.social_user",
     "accounts.social_pipeline.require_verified_email",
     "accounts.social_pipeline.refuse_inactive_account",
-    "social_core.pipeline.social_auth.associate_by_email",
+    "accounts.social_pipeline.associate_by_verified_email",  # not social-core's: verified accounts only
     "social_core.pipeline.user.create_user",
     "social_core.pipeline.social_auth.associate_user",
+    "accounts.social_pipeline.mark_email_verified",
     "social_core.pipeline.social_auth.load_extra_data",
     "social_core.pipeline.user.user_details",
 )

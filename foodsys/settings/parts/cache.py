@@ -20,6 +20,9 @@ if REDIS_URL:
             },
         }
     }
+    # Rate-limit counters (RATELIMIT_USE_CACHE): the same Redis store; Redis evicts nothing unless the
+    # operator sets an allkeys-* maxmemory-policy (docs/operations.md), and list pages are bounded.
+    CACHES["ratelimit"] = dict(CACHES["default"])
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     CHANNEL_LAYERS = {
         "default": {
@@ -46,7 +49,15 @@ else:
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "foodsys",
             "KEY_PREFIX": CACHE_KEY_PREFIX,
-        }
+        },
+        # Rate-limit counters (RATELIMIT_USE_CACHE) in a local-memory cache of their own: user-keyed
+        # entries (catalog pages, tokens) culling the default cache's 300 entries never reset a counter.
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "foodsys-ratelimit",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "OPTIONS": {"MAX_ENTRIES": env.int("RATELIMIT_CACHE_MAX_ENTRIES", default=200_000)},
+        },
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}

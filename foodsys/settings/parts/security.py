@@ -1,5 +1,11 @@
 """Browser-facing security for every environment: headers, cookies, Content-Security-Policy.
-production.py adds the transport settings (HTTPS redirect, HSTS, secure cookies)."""
+production.py adds the transport settings (HTTPS redirect, HSTS, secure cookies);
+local.py takes its key from `dev_secret_key` when SECRET_KEY is unset."""
+
+import contextlib
+import os
+import secrets
+from pathlib import Path
 
 from foodsys.settings.parts.auth import GOOGLE_OAUTH2_ENABLED
 
@@ -36,3 +42,30 @@ def content_security_policy(*, google_enabled: bool) -> dict:
 
 
 CONTENT_SECURITY_POLICY = content_security_policy(google_enabled=GOOGLE_OAUTH2_ENABLED)
+
+
+DEV_SECRET_KEY_BYTES = 50
+
+
+def dev_secret_key(path: Path) -> str:
+    """A random key made on this machine's first run and kept in `path` (git-ignored, mode 0600), so
+    `make run` signs sessions and JWTs with a key nobody can read in the repository, and keeps it
+    across restarts. Creation is atomic: processes starting together (runserver and its reloader)
+    all end up with the one key that was linked into place first."""
+    try:
+        key = path.read_text().strip()
+    except FileNotFoundError:
+        key = ""
+    if key:
+        return key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_urlsafe(DEV_SECRET_KEY_BYTES) + "\n")
+        with contextlib.suppress(FileExistsError):  # another process got there first: its key wins
+            os.link(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return path.read_text().strip()

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Membership, User
 from foodsys.common.demo import DEMO_PASSWORD, DEMO_USERS
@@ -80,7 +81,8 @@ class Command(BaseCommand):
         user = User.objects.filter(email=email).first()
         if user is None:
             user = User.objects.create_user(email=email, password=DEMO_PASSWORD, name=name, role=role,
-                                            is_staff=is_admin, is_superuser=is_admin)
+                                            is_staff=is_admin, is_superuser=is_admin,
+                                            email_verified_at=timezone.now())  # demo addresses count as verified
         return user
 
     def _restaurant(self, spec: dict) -> tuple[Restaurant, bool]:
