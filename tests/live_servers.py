@@ -69,6 +69,8 @@ def base_env(database: dict[str, str], *, redis_url: str = "") -> dict[str, str]
         "RATE_LIMIT_LOGIN_IP": "1000/m",
         "RATE_LIMIT_LOGIN_EMAIL": "1000/m",
         "RATE_LIMIT_ORDER_PLACE": "1000/h",
+        "RATE_LIMIT_ORDER_PLACE_IP": "1000/h",  # every browser comes from loopback
+        "RATE_LIMIT_REGISTER": "1000/h",
         "LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",
     })

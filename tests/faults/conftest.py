@@ -42,6 +42,7 @@ def process_env(*, database: str, redis: str, kafka: str = "", **extra: str) -> 
         "LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",
         "RATE_LIMIT_ORDER_PLACE": "10000/h",
+        "RATE_LIMIT_ORDER_PLACE_IP": "10000/h",  # every simulated customer comes from loopback
         "RATE_LIMIT_API_IP": "100000/m",
         "RATE_LIMIT_API_USER": "100000/m",
         "RATE_LIMIT_TENANT": "100000/m",
