@@ -87,6 +87,23 @@ def test_the_owner_cancels_with_a_reason_and_the_card_leaves_the_board(seeded, s
     assert owner.errors == []
 
 
+def test_a_card_without_notes_shows_no_notes_line(seeded, start_servers, open_page):  # noqa: F811
+    # given: an order placed without notes (append(null) used to print the text "null" on the card)
+    (server,) = start_servers(1)
+    body = {key: value for key, value in order_body(seeded).items() if key != "notes"}
+    order = api_post(server, "/api/orders/", body, token=seeded["customer_token"])
+    owner = open_page()
+    # when
+    log_in(owner, server, email=seeded["owner_email"], password=seeded["password"],
+           next_path=f"/dashboard/{seeded['restaurant_id']}/")
+    card = owner.page.wait_for_selector(_card(order["id"], "pending"))
+    # then
+    assert "null" not in card.inner_text()
+    assert card.query_selector(".order-card__notes") is None
+    owner.shot("dashboard-card-without-notes")
+    assert owner.errors == []
+
+
 def test_a_staff_member_sees_the_board_but_other_tenants_get_404(seeded, start_servers, open_page):  # noqa: F811
     # given: the customer is no member of the restaurant
     (server,) = start_servers(1)

@@ -113,7 +113,7 @@
         el("time", { className: "order-card__age", datetime: order.created_at, text: minutesAgo(order.created_at) }),
       ]),
       el("ul", { className: "order-card__lines" }, (order.lines || []).map((line) => el("li", { text: lineText(line) }))),
-      order.notes ? el("p", { className: "order-card__notes", text: order.notes }) : null,
+      ...(order.notes ? [el("p", { className: "order-card__notes", text: order.notes })] : []),
       actions,
       form,
     );
