@@ -16,6 +16,8 @@ SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
 LIVE_TIMEOUT_MS = 2000  # "within 2 s": how long a live update may take to show
 
 
@@ -46,11 +48,12 @@ def browser(server_database):
 
 @pytest.fixture
 def open_page(browser):
-    """open_page() -> a WatchedPage in a fresh context (its own cookies), logging JS errors."""
+    """open_page(viewport=None) -> a WatchedPage in a fresh context (its own cookies), logging JS errors;
+    desktop (1280x900) unless a viewport is given (e.g. PHONE)."""
     contexts = []
 
-    def open_() -> WatchedPage:
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
+    def open_(viewport: dict | None = None) -> WatchedPage:
+        context = browser.new_context(viewport=viewport or DESKTOP)
         contexts.append(context)
         watched = WatchedPage(context.new_page())
         watched.page.on("console", lambda msg: msg.type == "error" and watched.errors.append(
