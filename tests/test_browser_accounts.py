@@ -5,7 +5,7 @@ import pytest
 from tests.browser_support import DESKTOP, PHONE, browser, open_page  # noqa: F401
 from tests.live_servers import seeded, server_database, start_servers  # noqa: F401
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
 
