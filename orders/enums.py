@@ -29,6 +29,23 @@ class PaymentMethod(models.TextChoices):
     CASH = "cash", "Cash"
     CARD = "card", "Card"
     ONLINE = "online", "Online"
+    PAY_AT_COUNTER = "pay_at_counter", "Pay at counter"  # phone and walk-in orders
+
+
+class OrderChannel(models.TextChoices):
+    """Where the order came from: the customer's own client, or staff entering it for someone."""
+
+    ONLINE = "online", "Online"
+    PHONE = "phone", "Phone"
+    WALK_IN = "walk_in", "Walk-in"
+
+
+STAFF_CHANNELS = (OrderChannel.PHONE, OrderChannel.WALK_IN)
+
+
+class Fulfilment(models.TextChoices):
+    DELIVERY = "delivery", "Delivery"
+    PICKUP = "pickup", "Pickup"
 
 
 class PaymentStatus(models.TextChoices):

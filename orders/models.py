@@ -5,7 +5,7 @@ from django.db import models
 
 from foodsys.common.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 from foodsys.tenancy.models import TenantScopedModel, tenant_index
-from orders.enums import EventType, OrderStatus, PaymentMethod, PaymentStatus
+from orders.enums import EventType, Fulfilment, OrderChannel, OrderStatus, PaymentMethod, PaymentStatus
 
 
 def _money(**kwargs) -> models.DecimalField:
@@ -16,10 +16,17 @@ class Order(TenantScopedModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     order_number = models.CharField(max_length=32)  # readable, unique per restaurant: YYYYMMDD-NNNN
     # Indexed by order_customer_created (customer first), not by a column index of its own.
+    # None for a phone or walk-in order entered by staff for someone without an account.
     customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders",
-                                 db_index=False)
+                                 db_index=False, null=True, blank=True)
+    channel = models.CharField(max_length=10, choices=OrderChannel.choices, default=OrderChannel.ONLINE)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", db_index=False)  # the member who took a phone/walk-in order
+    fulfilment = models.CharField(max_length=10, choices=Fulfilment.choices, default=Fulfilment.DELIVERY)
+    contact_name = models.CharField(max_length=150, blank=True)
+    contact_phone = models.CharField(max_length=32, blank=True)
     status = models.CharField(max_length=20, choices=OrderStatus.choices, default=OrderStatus.PENDING)
-    payment_method = models.CharField(max_length=10, choices=PaymentMethod.choices)
+    payment_method = models.CharField(max_length=20, choices=PaymentMethod.choices)
     payment_status = models.CharField(max_length=10, choices=PaymentStatus.choices,
                                       default=PaymentStatus.PENDING)
 
@@ -98,10 +105,26 @@ class OrderStatusChange(TenantScopedModel):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
     reason = models.CharField(max_length=500, blank=True)
+    automatic = models.BooleanField(default=False)  # made by a rule (auto-accept), not by a person
 
     class Meta:
         ordering = ["at", "id"]
         indexes = [tenant_index("order", "at", name="statuschange_tenant_order")]
+
+
+class OrderActivity(TenantScopedModel):
+    """Timeline entries that are not status changes, e.g. a ticket reprinted (who and why).
+    Other apps write them through orders.services.order_activity_record."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="activities")
+    kind = models.CharField(max_length=40)  # e.g. "ticket_reprinted"
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    detail = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [tenant_index("order", "at", name="activity_tenant_order")]
 
 
 class DailyOrderCounter(TenantScopedModel):

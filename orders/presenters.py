@@ -31,6 +31,19 @@ def customer_display_name(user) -> str:
     return user.name or user.email
 
 
+def order_customer_name(order: Order) -> str:
+    """The name the kitchen calls out: the contact of a phone/walk-in order, else the customer's."""
+    if order.contact_name:
+        return order.contact_name
+    return customer_display_name(order.customer) if order.customer_id else ""
+
+
+def order_contact_phone(order: Order) -> str:
+    if order.contact_phone:
+        return order.contact_phone
+    return (order.customer.phone if order.customer_id else "") or ""
+
+
 def order_summary(order: Order, *, role: str, lines: list[OrderLine] | None = None) -> dict[str, Any]:
     """The list item of GET /api/orders/ and the `data` of order.created/order.updated messages."""
     restaurant = order.tenant
@@ -41,7 +54,9 @@ def order_summary(order: Order, *, role: str, lines: list[OrderLine] | None = No
         "tenant_id": str(order.tenant_id),
         "restaurant_name": restaurant.name,
         "customer_id": order.customer_id,
-        "customer_name": customer_display_name(order.customer),
+        "customer_name": order_customer_name(order),
+        "channel": order.channel,
+        "fulfilment": order.fulfilment,
         "status": order.status,
         "payment_method": order.payment_method,
         "payment_status": order.payment_status,
@@ -53,6 +68,7 @@ def order_summary(order: Order, *, role: str, lines: list[OrderLine] | None = No
                 "name": line.name,
                 "quantity": line.quantity,
                 "options": [option["name"] for option in line.options],
+                "option_detail": [{"group": option.get("group", ""), "name": option["name"]} for option in line.options],
                 "special_instructions": line.special_instructions,
             }
             for line in (order.lines.all() if lines is None else lines)
@@ -78,21 +94,50 @@ def _line_detail(line: OrderLine) -> dict[str, Any]:
     }
 
 
+def _person(user, *, restaurant_side: bool) -> str | None:
+    """Who did it, named for the restaurant's members only (a customer sees no staff names)."""
+    if user is None or not restaurant_side:
+        return None
+    return user.name or user.email
+
+
+def order_timeline(*, status_changes: list, activities: list, role: str) -> list[dict[str, Any]]:
+    """Status changes and other entries (reprints...) in the order they happened."""
+    restaurant_side = role in state_machine.RESTAURANT_SIDE
+    entries = [{"kind": "status", "at": change.at, "to_status": change.to_status, "from_status": change.from_status,
+                "automatic": change.automatic, "by": _person(change.by, restaurant_side=restaurant_side),
+                "detail": change.reason} for change in status_changes]
+    if restaurant_side:
+        entries += [{"kind": activity.kind, "at": activity.at, "automatic": False,
+                     "by": _person(activity.by, restaurant_side=True), "detail": activity.detail}
+                    for activity in activities]
+    entries.sort(key=lambda entry: entry["at"])
+    return [{**entry, "at": _iso(entry["at"])} for entry in entries]
+
+
 def order_detail(order: Order, *, role: str, lines: list[OrderLine] | None = None,
-                 status_changes: list | None = None) -> dict[str, Any]:
-    """The body of GET /api/orders/{id}/ (and of a placement or status change). Needs `lines` and
-    `status_changes` prefetched (orders.selectors.order_get does) unless they are passed."""
+                 status_changes: list | None = None, activities: list | None = None) -> dict[str, Any]:
+    """The body of GET /api/orders/{id}/ (and of a placement or status change). Needs `lines`,
+    `status_changes` (with `by`) and `activities` prefetched (orders.selectors.order_get does)
+    unless they are passed."""
     restaurant = order.tenant
     if lines is None:
         lines = order.lines.all()
     if status_changes is None:
         status_changes = order.status_changes.all()
+    if activities is None:
+        activities = order.activities.all()
     return {
         "id": str(order.id),
         "order_number": order.order_number,
-        "restaurant": {"id": restaurant.id, "tenant_id": str(restaurant.tenant_id), "name": restaurant.name},
+        "restaurant": {"id": restaurant.id, "tenant_id": str(restaurant.tenant_id), "name": restaurant.name,
+                       "timezone": restaurant.timezone, "phone": restaurant.phone},
         "customer_id": order.customer_id,
-        "customer_name": customer_display_name(order.customer),
+        "customer_name": order_customer_name(order),
+        "contact_phone": order_contact_phone(order),
+        "channel": order.channel,
+        "entered_by_id": order.entered_by_id,
+        "fulfilment": order.fulfilment,
         "status": order.status,
         "payment_method": order.payment_method,
         "payment_status": order.payment_status,
@@ -125,7 +170,9 @@ def order_detail(order: Order, *, role: str, lines: list[OrderLine] | None = Non
                 "by_id": change.by_id,
                 "at": _iso(change.at),
                 "reason": change.reason,
+                "automatic": change.automatic,
             }
             for change in status_changes
         ],
+        "timeline": order_timeline(status_changes=status_changes, activities=activities, role=role),
     }

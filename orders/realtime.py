@@ -43,8 +43,9 @@ def order_broadcast(*, order: Order, message_type: str, lines=None) -> None:
         raise ValueError(f"Unknown order message type {message_type!r}.")
     # Each group gets the body for its audience: the tenant group is the restaurant side (owners,
     # staff, admins: the same next statuses), the user group is the order's customer.
-    audiences = [(keys.tenant_group(order.tenant_id), order_summary(order, role=RESTAURANT, lines=lines)),
-                 (keys.user_group(order.customer_id), order_summary(order, role=CUSTOMER, lines=lines))]
+    audiences = [(keys.tenant_group(order.tenant_id), order_summary(order, role=RESTAURANT, lines=lines))]
+    if order.customer_id is not None:  # a phone or walk-in order has no customer account to tell
+        audiences.append((keys.user_group(order.customer_id), order_summary(order, role=CUSTOMER, lines=lines)))
 
     def send() -> None:
         sent_at = iso_utc(timezone.now())

@@ -17,13 +17,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from accounts.models import Membership
 from foodsys.common.exceptions import NotFoundError
 from foodsys.tenancy.actor import ADMIN, CUSTOMER, Actor
 from foodsys.tenancy.resolution import UNKNOWN, TenantResolution, is_admin
-from orders.models import Order, OrderStatusChange
+from orders.models import Order, OrderActivity, OrderStatusChange
 
 ORDERINGS = ("created_at", "-created_at", "total", "-total")
 
@@ -101,7 +101,9 @@ def order_get(*, user, order_id, tenancy: TenantResolution | None = None,
     False), and the caller's Actor for it; 404 when not visible."""
     orders = _summary_queryset()
     if with_history:
-        orders = orders.prefetch_related("status_changes")
+        orders = orders.prefetch_related(
+            Prefetch("status_changes", queryset=OrderStatusChange.objects.select_related("by")),
+            Prefetch("activities", queryset=OrderActivity.objects.select_related("by")))
     order = orders.filter(pk=parse_order_id(order_id)).first()
     actor = order_actor(order=order, user=user, tenancy=tenancy) if order is not None else None
     if actor is None:
@@ -110,4 +112,9 @@ def order_get(*, user, order_id, tenancy: TenantResolution | None = None,
 
 
 def order_status_history(*, order: Order) -> list[OrderStatusChange]:
-    return list(OrderStatusChange.objects.for_tenant(order.tenant_id).filter(order=order).order_by("at", "id"))
+    return list(OrderStatusChange.objects.for_tenant(order.tenant_id).filter(order=order).select_related("by")
+                .order_by("at", "id"))
+
+
+def order_activities(*, order: Order) -> list[OrderActivity]:
+    return list(OrderActivity.objects.for_tenant(order.tenant_id).filter(order=order).select_related("by"))

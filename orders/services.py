@@ -21,12 +21,14 @@ from foodsys.common.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS, quantiz
 from foodsys.tenancy.actor import Actor
 from foodsys.tenancy.resolution import is_admin
 from orders import locks, pricing, selectors, state_machine
-from orders.enums import EventType, OrderStatus, PaymentStatus
-from orders.models import IdempotencyRecord, Order, OrderLine, OrderStatusChange
+from orders.enums import STAFF_CHANNELS, EventType, Fulfilment, OrderChannel, OrderStatus, PaymentMethod, PaymentStatus
+from orders.models import IdempotencyRecord, Order, OrderActivity, OrderLine, OrderStatusChange
 from orders.numbering import order_number_allocate
 from orders.outbox import outbox_event_create
 from orders.pricing import PricedLine
 from orders.realtime import order_broadcast
+from orders.roles import check_may_enter_orders
+from orders.signals import order_placed
 from restaurants.models import Restaurant
 
 IDEMPOTENCY_TTL = timedelta(hours=24)
@@ -48,6 +50,7 @@ class PlacedOrder:
     order: Order
     created: bool  # False: an Idempotency-Key replay returned the order placed earlier
     lines: list[OrderLine] | None = None  # the new order's lines, in memory (None for a replay)
+    status_changes: list[OrderStatusChange] | None = None  # of a new order: [] or the auto-accept
 
 
 def _check_lines_shape(lines: list[OrderLineInput]) -> None:
@@ -116,20 +119,41 @@ def _check_money_bounds(total: Decimal) -> None:
                                fields={"items": ["The order total is too large."]})
 
 
+@dataclass(frozen=True)
+class OrderOrigin:
+    """How an order came in: the customer's own client (online), or a member taking it by phone or
+    at the counter for a contact who may have no account."""
+
+    channel: str = OrderChannel.ONLINE
+    entered_by: User | None = None
+    contact_name: str = ""
+    contact_phone: str = ""
+
+
+ONLINE = OrderOrigin()
+
+
 @transaction.atomic
-def _order_create(*, customer: User, restaurant: Restaurant, priced: list[PricedLine], delivery_address: dict,
+def _order_create(*, customer: User | None, restaurant: Restaurant, priced: list[PricedLine], delivery_address: dict,
                   payment_method: str, notes: str, idempotency_key: str | None, fingerprint: str,
-                  now) -> tuple[Order, list[OrderLine]]:
+                  now, fulfilment: str = Fulfilment.DELIVERY,
+                  origin: OrderOrigin = ONLINE) -> tuple[Order, list[OrderLine], list[OrderStatusChange]]:
     subtotal = sum((line.line_total for line in priced), Decimal("0.00"))
     tax = quantize_money(subtotal * restaurant.tax_rate)
-    delivery_fee = restaurant.delivery_fee
+    delivery_fee = restaurant.delivery_fee if fulfilment == Fulfilment.DELIVERY else Decimal("0.00")
     total = subtotal + delivery_fee + tax
     _check_money_bounds(total)
-    ready_at = now + timedelta(minutes=max(line.item.preparation_time for line in priced))
+    prep_minutes = max(line.item.preparation_time for line in priced) + restaurant.busy_extra_minutes(now)
+    ready_at = now + timedelta(minutes=prep_minutes)
     order = Order.objects.create(
         tenant=restaurant,
         order_number=order_number_allocate(restaurant=restaurant, at=now),
         customer=customer,
+        channel=origin.channel,
+        entered_by=origin.entered_by,
+        contact_name=origin.contact_name,
+        contact_phone=origin.contact_phone,
+        fulfilment=fulfilment,
         status=OrderStatus.PENDING,
         payment_method=payment_method,
         payment_status=PaymentStatus.PENDING,
@@ -142,7 +166,8 @@ def _order_create(*, customer: User, restaurant: Restaurant, priced: list[Priced
         delivery_address=delivery_address,
         notes=notes,
         estimated_ready_at=ready_at,
-        estimated_delivery_at=ready_at + timedelta(minutes=restaurant.estimated_delivery_minutes),
+        estimated_delivery_at=(ready_at + timedelta(minutes=restaurant.estimated_delivery_minutes)
+                               if fulfilment == Fulfilment.DELIVERY else None),
     )
     # Expired keys may be reused; a racing twin's key makes this transaction roll back entirely.
     if idempotency_key and not locks.idempotency_key_claim(
@@ -157,7 +182,14 @@ def _order_create(*, customer: User, restaurant: Restaurant, priced: list[Priced
     ])
     outbox_event_create(order=order, event_type=EventType.ORDER_CREATED, from_status=None)
     order_broadcast(order=order, message_type="order.created", lines=lines)
-    return order, lines
+    order_placed.send(sender=Order, order=order, lines=lines)
+    changes = []
+    if restaurant.auto_accept:
+        # The restaurant's rule, not a person: recorded as automatic, by nobody.
+        changes.append(_transition_apply(order=order, to_status=OrderStatus.CONFIRMED, by=None,
+                                         reason="Accepted automatically (auto-accept is on).", automatic=True,
+                                         lines=lines))
+    return order, lines, changes
 
 
 def order_place(*, customer: User, restaurant_ref: int | uuid.UUID, lines: list[OrderLineInput],
@@ -183,7 +215,7 @@ def order_place(*, customer: User, restaurant_ref: int | uuid.UUID, lines: list[
     fingerprint = _fingerprint(restaurant=restaurant, lines=lines, delivery_address=delivery_address,
                                payment_method=payment_method, notes=notes)
     try:
-        order, created_lines = _order_validate_and_create(
+        order, created_lines, changes = _order_validate_and_create(
             customer=customer, restaurant=restaurant, lines=lines, delivery_address=delivery_address,
             payment_method=payment_method, notes=notes, idempotency_key=idempotency_key, fingerprint=fingerprint,
             now=now)
@@ -195,14 +227,21 @@ def order_place(*, customer: User, restaurant_ref: int | uuid.UUID, lines: list[
         if not replayed:
             raise
         return PlacedOrder(order=replayed, created=False)
-    return PlacedOrder(order=order, created=True, lines=created_lines)
+    return PlacedOrder(order=order, created=True, lines=created_lines, status_changes=changes)
 
 
 def _order_validate_and_create(*, customer: User, restaurant: Restaurant, lines: list[OrderLineInput],
                                delivery_address: dict, payment_method: str, notes: str,
-                               idempotency_key: str | None, fingerprint: str, now) -> tuple[Order, list[OrderLine]]:
+                               idempotency_key: str | None, fingerprint: str, now):
     _restaurant_check_accepting(restaurant, now=now)
     priced = pricing.lines_price(restaurant=restaurant, lines=lines)
+    _check_minimum_order(restaurant, priced)
+    return _order_create(customer=customer, restaurant=restaurant, priced=priced, delivery_address=delivery_address,
+                         payment_method=payment_method, notes=notes, idempotency_key=idempotency_key,
+                         fingerprint=fingerprint, now=now)
+
+
+def _check_minimum_order(restaurant: Restaurant, priced: list[PricedLine]) -> None:
     subtotal = sum((line.line_total for line in priced), Decimal("0.00"))
     if subtotal < restaurant.minimum_order:
         raise ApplicationError(
@@ -210,9 +249,6 @@ def _order_validate_and_create(*, customer: User, restaurant: Restaurant, lines:
             f"(subtotal {subtotal:.2f}).", code="below_minimum_order",
             fields={"items": [f"Subtotal is below the minimum order of {restaurant.minimum_order:.2f}."]},
             extra={"minimum_order": f"{restaurant.minimum_order:.2f}", "subtotal": f"{subtotal:.2f}"})
-    return _order_create(customer=customer, restaurant=restaurant, priced=priced, delivery_address=delivery_address,
-                         payment_method=payment_method, notes=notes, idempotency_key=idempotency_key,
-                         fingerprint=fingerprint, now=now)
 
 
 def order_transition(*, order: Order, to_status: str, actor: Actor, reason: str = "") -> Order:
@@ -232,24 +268,32 @@ def order_transition(*, order: Order, to_status: str, actor: Actor, reason: str 
         raise ApplicationError("The reason is too long.", code="invalid",
                                fields={"reason": ["Ensure this field has no more than 500 characters."]})
     with transaction.atomic():
-        from_status = order.status
-        state_machine.check_transition(from_status=from_status, to_status=to_status, role=actor.role, reason=reason)
-        now = timezone.now()
-        changes: dict[str, Any] = {state_machine.TIMESTAMP_FIELDS[to_status]: now, "updated_at": now}
-        if to_status == OrderStatus.CANCELLED:
-            changes["cancel_reason"] = reason
-        if not locks.order_status_compare_and_set(order_id=order.pk, from_status=from_status,
-                                                  to_status=to_status, changes=changes):
-            current = Order.objects.values_list("status", flat=True).get(pk=order.pk)
-            raise state_machine.transition_conflict(current_status=current, to_status=to_status, role=actor.role)
-        order.status = to_status
-        for name, value in changes.items():
-            setattr(order, name, value)
-        OrderStatusChange.objects.create(tenant_id=order.tenant_id, order=order, from_status=from_status,
-                                         to_status=to_status, by=actor.user, reason=reason)
-        outbox_event_create(order=order, event_type=EventType.ORDER_STATUS_UPDATED, from_status=from_status)
-        order_broadcast(order=order, message_type="order.updated")
+        state_machine.check_transition(from_status=order.status, to_status=to_status, role=actor.role, reason=reason)
+        _transition_apply(order=order, to_status=to_status, by=actor.user, reason=reason, role=actor.role)
     return order
+
+
+def _transition_apply(*, order: Order, to_status: str, by: User | None, reason: str, automatic: bool = False,
+                      role: str | None = None, lines=None) -> OrderStatusChange:
+    """The write of one checked transition (inside the caller's transaction): the conditional
+    update, its timestamp, the audit row, the outbox event and the broadcast."""
+    from_status = order.status
+    now = timezone.now()
+    changes: dict[str, Any] = {state_machine.TIMESTAMP_FIELDS[to_status]: now, "updated_at": now}
+    if to_status == OrderStatus.CANCELLED:
+        changes["cancel_reason"] = reason
+    if not locks.order_status_compare_and_set(order_id=order.pk, from_status=from_status,
+                                              to_status=to_status, changes=changes):
+        current = Order.objects.values_list("status", flat=True).get(pk=order.pk)
+        raise state_machine.transition_conflict(current_status=current, to_status=to_status, role=role)
+    order.status = to_status
+    for name, value in changes.items():
+        setattr(order, name, value)
+    change = OrderStatusChange.objects.create(tenant_id=order.tenant_id, order=order, from_status=from_status,
+                                              to_status=to_status, by=by, reason=reason, automatic=automatic)
+    outbox_event_create(order=order, event_type=EventType.ORDER_STATUS_UPDATED, from_status=from_status)
+    order_broadcast(order=order, message_type="order.updated", lines=lines)
+    return change
 
 
 def order_cancel_by_admin(*, order_id, actor: Actor, reason: str) -> Order:
@@ -261,3 +305,64 @@ def order_cancel_by_admin(*, order_id, actor: Actor, reason: str) -> Order:
                                fields={"reason": ["This field is required."]})
     order, actor = selectors.order_get(user=actor.user, order_id=order_id, with_history=False)
     return order_transition(order=order, to_status=OrderStatus.CANCELLED, actor=actor, reason=reason)
+
+
+STAFF_PAYMENT_METHODS = (PaymentMethod.CASH, PaymentMethod.PAY_AT_COUNTER)
+MAX_CONTACT_NAME = 150
+MAX_CONTACT_PHONE = 32
+
+
+def _check_staff_order(*, channel: str, fulfilment: str, payment_method: str, contact_name: str,
+                       contact_phone: str, delivery_address: dict | None) -> None:
+    def invalid(field: str, message: str) -> ApplicationError:
+        return ApplicationError(f"{field}: {message}", code="validation_error", fields={field: [message]})
+
+    if channel not in STAFF_CHANNELS:
+        raise invalid("channel", f"Choose one of {', '.join(STAFF_CHANNELS)}.")
+    if fulfilment not in Fulfilment.values:
+        raise invalid("fulfilment", f"Choose one of {', '.join(Fulfilment.values)}.")
+    if payment_method not in STAFF_PAYMENT_METHODS:
+        raise invalid("payment_method", f"Choose one of {', '.join(STAFF_PAYMENT_METHODS)}.")
+    if not contact_name or len(contact_name) > MAX_CONTACT_NAME:
+        raise invalid("contact_name", f"A name of 1 to {MAX_CONTACT_NAME} characters is required.")
+    if len(contact_phone) > MAX_CONTACT_PHONE:
+        raise invalid("contact_phone", f"At most {MAX_CONTACT_PHONE} characters.")
+    if channel == OrderChannel.PHONE and not contact_phone:
+        raise invalid("contact_phone", "A phone order needs the caller's number.")
+    if fulfilment == Fulfilment.DELIVERY and not (delivery_address or {}).get("street"):
+        raise invalid("delivery_address", "A delivery needs an address (street, city).")
+
+
+def order_enter(*, actor: Actor, restaurant: Restaurant, channel: str, lines: list[OrderLineInput],
+                fulfilment: str, payment_method: str, contact_name: str, contact_phone: str = "",
+                delivery_address: dict | None = None, notes: str = "") -> PlacedOrder:
+    """A phone or walk-in order that a member (`actor`: owner, staff or admin of `restaurant`)
+    enters for a caller or a guest at the counter. Priced exactly like an online order (orders.pricing,
+    the same tax and fee rules); it records its channel and who entered it, and has no customer
+    account. Cash or pay at counter. The pause switch and opening hours are the online shop's: staff
+    standing in the kitchen may still take an order; an inactive restaurant takes none."""
+    check_may_enter_orders(actor)
+    contact_name, contact_phone, notes = contact_name.strip(), contact_phone.strip(), (notes or "").strip()
+    _check_lines_shape(lines)
+    _check_staff_order(channel=channel, fulfilment=fulfilment, payment_method=payment_method,
+                       contact_name=contact_name, contact_phone=contact_phone, delivery_address=delivery_address)
+    if not restaurant.is_active:
+        raise ConflictError("This restaurant is not taking orders.", code="restaurant_inactive",
+                            fields={"restaurant": ["The restaurant is inactive."]})
+    priced = pricing.lines_price(restaurant=restaurant, lines=lines)
+    if fulfilment == Fulfilment.DELIVERY:
+        _check_minimum_order(restaurant, priced)
+    origin = OrderOrigin(channel=channel, entered_by=actor.user, contact_name=contact_name,
+                         contact_phone=contact_phone)
+    order, created_lines, changes = _order_create(
+        customer=None, restaurant=restaurant, priced=priced,
+        delivery_address=dict(delivery_address or {}) if fulfilment == Fulfilment.DELIVERY else {},
+        payment_method=payment_method, notes=notes, idempotency_key=None, fingerprint="", now=timezone.now(),
+        fulfilment=fulfilment, origin=origin)
+    return PlacedOrder(order=order, created=True, lines=created_lines, status_changes=changes)
+
+
+def order_activity_record(*, order: Order, kind: str, by: User | None, detail: str = "") -> OrderActivity:
+    """Adds a non-status entry to the order's timeline (inside the caller's transaction)."""
+    return OrderActivity.objects.create(tenant_id=order.tenant_id, order=order, kind=kind, by=by,
+                                        detail=(detail or "")[:500])

@@ -64,6 +64,14 @@ class Restaurant(models.Model):
     is_active = models.BooleanField(default=True)
     accepting_orders = models.BooleanField(default=True)
     paused_until = models.DateTimeField(null=True, blank=True)
+    # Busy mode: every quote gets `busy_extra_prep_minutes` more until `busy_until` passes (then it ends by itself).
+    busy_until = models.DateTimeField(null=True, blank=True)
+    busy_extra_prep_minutes = models.PositiveIntegerField(default=0, validators=[MaxValueValidator(240)])
+    # New orders go straight to confirmed (recorded as automatic in the timeline).
+    auto_accept = models.BooleanField(default=False)
+    # The board turns a card amber past this age and red past twice it.
+    target_prep_minutes = models.PositiveIntegerField(default=20, validators=[MinValueValidator(1),
+                                                                             MaxValueValidator(240)])
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -91,6 +99,13 @@ class Restaurant(models.Model):
     def is_paused(self, now=None) -> bool:
         return is_paused_at(accepting_orders=self.accepting_orders, paused_until=self.paused_until,
                             now=now or timezone.now())
+
+    def is_busy(self, now=None) -> bool:
+        return self.busy_until is not None and self.busy_until > (now or timezone.now())
+
+    def busy_extra_minutes(self, now=None) -> int:
+        """The extra minutes busy mode adds to a quote right now (0 when not busy)."""
+        return self.busy_extra_prep_minutes if self.is_busy(now) else 0
 
     def is_open_at(self, when) -> bool:
         return is_open_at(self.opening_hours, zoneinfo.ZoneInfo(self.timezone), when)

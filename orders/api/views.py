@@ -102,7 +102,8 @@ class OrderViewSet(RateLimitedAPIMixin, viewsets.ViewSet):
             return _detail_response(request, placed.order.pk, headers={"Idempotent-Replayed": "true"})
         # The new order is rendered from memory: it has no history yet and its lines were just written.
         actor = selectors.order_actor(order=placed.order, user=request.user, tenancy=request.tenant_resolution)
-        body = order_detail(placed.order, role=actor.role, lines=placed.lines, status_changes=[])
+        body = order_detail(placed.order, role=actor.role, lines=placed.lines,
+                            status_changes=placed.status_changes, activities=[])
         return Response(body, status=201)
 
     @action(detail=True, methods=["post", "put", "patch"], url_path="status")
@@ -112,5 +113,6 @@ class OrderViewSet(RateLimitedAPIMixin, viewsets.ViewSet):
                                            with_history=False)
         order = services.order_transition(order=order, to_status=data["status"], actor=actor, reason=data["reason"])
         # `order` is in memory with tenant, customer and lines loaded; only the history is read again.
-        body = order_detail(order, role=actor.role, status_changes=selectors.order_status_history(order=order))
+        body = order_detail(order, role=actor.role, status_changes=selectors.order_status_history(order=order),
+                            activities=selectors.order_activities(order=order))
         return Response(body)

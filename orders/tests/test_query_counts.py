@@ -21,13 +21,15 @@ URL = "/api/orders/"
 # INSERT outbox, RELEASE
 PLACE_QUERIES = 11
 # the placement's first 8 up to the colliding claim (SAVEPOINT, number, order, claim), ROLLBACK TO, RELEASE,
-# then the idempotency record, and the detail: order (+tenant, customer), lines, status changes
-REPLAY_QUERIES = 14
+# then the idempotency record, and the detail: order (+tenant, customer), lines, status changes (+by), activities
+REPLAY_QUERIES = 15
 # user (JWT), X-Tenant-ID restaurant, owner's membership (the role reuses it), SAVEPOINT, order (+tenant,
-# customer), lines, conditional UPDATE, INSERT status change, INSERT outbox, RELEASE, status history
-STATUS_QUERIES = 11
+# customer), lines, conditional UPDATE, INSERT status change, INSERT outbox, RELEASE, status history (+by),
+# timeline activities
+STATUS_QUERIES = 12
 # user (JWT), customer's memberships (the role reuses them), order (+tenant, customer), lines, status changes
-DETAIL_QUERIES = 5
+# (+by), timeline activities
+DETAIL_QUERIES = 6
 
 
 @pytest.fixture

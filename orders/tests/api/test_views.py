@@ -24,11 +24,12 @@ DETAIL_KEYS = {
     "delivery_address", "notes", "estimated_ready_at", "estimated_delivery_at", "created_at", "updated_at",
     "confirmed_at", "preparing_at", "ready_at", "out_for_delivery_at", "delivered_at", "cancelled_at",
     "cancel_reason", "preparation_seconds", "allowed_transitions", "status_history",
+    "contact_phone", "channel", "entered_by_id", "fulfilment", "timeline",
 }
 SUMMARY_KEYS = {
     "id", "order_number", "restaurant_id", "tenant_id", "restaurant_name", "customer_id", "customer_name",
     "status", "payment_method", "payment_status", "total", "currency", "item_count", "lines", "notes",
-    "created_at", "updated_at", "estimated_ready_at", "next_statuses",
+    "created_at", "updated_at", "estimated_ready_at", "next_statuses", "channel", "fulfilment",
 }
 
 
@@ -73,7 +74,10 @@ def test_placing_returns_the_full_order(customer_client, customer, priced_restau
     order = response.json()
     assert set(order) == DETAIL_KEYS
     assert order["restaurant"] == {"id": priced_restaurant.id, "tenant_id": str(priced_restaurant.tenant_id),
-                                   "name": priced_restaurant.name}
+                                   "name": priced_restaurant.name, "timezone": priced_restaurant.timezone,
+                                   "phone": priced_restaurant.phone}
+    assert (order["channel"], order["fulfilment"], order["entered_by_id"], order["timeline"]) == (
+        "online", "delivery", None, [])
     assert order["customer_id"] == customer.id
     assert (order["status"], order["payment_method"], order["payment_status"]) == ("pending", "card", "pending")
     assert (order["subtotal"], order["delivery_fee"], order["tax"], order["total"]) == (
@@ -422,7 +426,7 @@ def test_the_list_item_is_the_order_summary(customer_client, orders_of_two_tenan
     assert set(item) == SUMMARY_KEYS
     assert (item["restaurant_id"], item["tenant_id"], item["restaurant_name"]) == (
         restaurant.id, str(restaurant.tenant_id), restaurant.name)
-    assert item["lines"] == [{"name": item["lines"][0]["name"], "quantity": 1, "options": [],
+    assert item["lines"] == [{"name": item["lines"][0]["name"], "quantity": 1, "options": [], "option_detail": [],
                               "special_instructions": ""}]
     assert item["next_statuses"] == ["cancelled"] and item["total"] == "13.30"  # a customer may only cancel
 
@@ -448,7 +452,9 @@ def _summary_read_off(detail: dict) -> dict:
         "total": detail["total"], "currency": detail["currency"], "item_count": detail["item_count"],
         "lines": [{"name": line["name"], "quantity": line["quantity"],
                    "options": [option["name"] for option in line["options"]],
+                   "option_detail": [{"group": option["group"], "name": option["name"]} for option in line["options"]],
                    "special_instructions": line["special_instructions"]} for line in detail["lines"]],
+        "channel": detail["channel"], "fulfilment": detail["fulfilment"],
         "notes": detail["notes"], "created_at": detail["created_at"], "updated_at": detail["updated_at"],
         "estimated_ready_at": detail["estimated_ready_at"], "next_statuses": detail["allowed_transitions"],
     }
@@ -593,7 +599,7 @@ def test_the_restaurant_confirms_an_order(pending_order, owner_client, owner, me
     assert body["status"] == "confirmed" and body["confirmed_at"]
     assert body["allowed_transitions"] == ["preparing", "cancelled"]
     assert body["status_history"] == [{"from_status": "pending", "to_status": "confirmed", "by_id": owner.id,
-                                       "at": body["status_history"][0]["at"], "reason": ""}]
+                                       "at": body["status_history"][0]["at"], "reason": "", "automatic": False}]
     assert OutboxEvent.objects.filter(event_type="order_status_updated").count() == 1
 
 
