@@ -68,7 +68,8 @@ def order_summary(order: Order, *, role: str, lines: list[OrderLine] | None = No
                 "name": line.name,
                 "quantity": line.quantity,
                 "options": [option["name"] for option in line.options],
-                "option_detail": [{"group": option.get("group", ""), "name": option["name"]} for option in line.options],
+                "option_detail": [{"group": option.get("group", ""), "name": option["name"]}
+                                  for option in line.options],
                 "special_instructions": line.special_instructions,
             }
             for line in (order.lines.all() if lines is None else lines)
