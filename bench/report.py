@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-SCENARIO_ORDER = ("baseline", "menu", "list", "order", "status", "pipeline", "consumer", "fan-out")
+SCENARIO_ORDER = ("baseline", "menu", "list", "order", "status", "orders_history", "pipeline", "consumer",
+                  "fan-out")
 
 
 def _get(scenarios: dict, name: str, key: str):

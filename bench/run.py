@@ -199,6 +199,11 @@ class Bench:
         if metrics:
             self.expect("GET", f"/api/metrics/{restaurant['tenant_id']}/", 200, token=restaurant["owner_token"])
 
+    def probe_orders_history(self):
+        restaurant = self.restaurant
+        self.expect("GET", "/api/orders/?search=00&status=pending&created_from=2020-01-01&created_to=2030-12-31",
+                    200, token=restaurant["owner_token"], headers={"X-Tenant-ID": restaurant["tenant_id"]})
+
     # --- scenarios ---------------------------------------------------------------------------
     def wrk(self, name: str, script: str) -> dict:
         return run_wrk_scenario(self.config, self.stack, name=name, script=script)
@@ -340,6 +345,8 @@ class Bench:
             self.attempt("list", self.probe_list, lambda: self.wrk("list", "list"))
             self.attempt("order", self.probe_order, lambda: self.wrk("order", "order"))
             self.attempt("status", self.probe_status, lambda: self.wrk("status", "status"))
+            self.attempt("orders_history", self.probe_orders_history,
+                         lambda: self.wrk("orders_history", "orders_history"))
             pipeline_restaurant = self.data["restaurants"][self.data["pipeline_restaurants"][0]]
             self.attempt("pipeline", lambda: (self.probe_order(), self.probe_ws(pipeline_restaurant, metrics=True)),
                          self.run_pipeline)

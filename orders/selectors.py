@@ -15,9 +15,10 @@ TenantResolution, passed as `tenancy`, already knows some memberships and saves 
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import Membership
 from foodsys.common.exceptions import NotFoundError
@@ -35,6 +36,22 @@ class OrderFilters:
     created_before: datetime | None = None
     restaurant_id: int | None = None
     ordering: str = "-created_at"
+    search: str = ""  # order number, customer name/e-mail, contact name, phone (icontains)
+    created_from: date | None = None  # local dates in `zone`, inclusive
+    created_to: date | None = None
+    zone: str = "UTC"
+
+
+def local_day_start(day: date, zone: str) -> datetime:
+    """The UTC instant the local day `day` starts in IANA `zone` (DST-correct via zoneinfo)."""
+    return datetime.combine(day, time.min, tzinfo=ZoneInfo(zone))
+
+
+def local_day_bounds(created_from: date | None, created_to: date | None, zone: str):
+    """[start, end) instants of the local days created_from..created_to (inclusive), either may be None."""
+    start = local_day_start(created_from, zone) if created_from else None
+    end = local_day_start(created_to + timedelta(days=1), zone) if created_to else None
+    return start, end
 
 
 def _summary_queryset() -> QuerySet[Order]:
@@ -56,6 +73,16 @@ def order_list(*, user, tenant, filters: OrderFilters, mine_only: bool = False) 
         orders = orders.filter(created_at__lt=filters.created_before)
     if filters.restaurant_id is not None:
         orders = orders.filter(tenant__id=filters.restaurant_id)
+    start, end = local_day_bounds(filters.created_from, filters.created_to, filters.zone)
+    if start is not None:
+        orders = orders.filter(created_at__gte=start)
+    if end is not None:
+        orders = orders.filter(created_at__lt=end)
+    if filters.search:
+        term = filters.search
+        orders = orders.filter(Q(order_number__icontains=term) | Q(customer__name__icontains=term)
+                               | Q(customer__email__icontains=term) | Q(contact_name__icontains=term)
+                               | Q(contact_phone__icontains=term))
     if filters.ordering not in ORDERINGS:
         raise ValueError(f"Unknown ordering {filters.ordering!r}.")
     tie_breaker = "-id" if filters.ordering.startswith("-") else "id"

@@ -116,3 +116,13 @@ class OrderListQuerySerializer(serializers.Serializer):
     restaurant = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     ordering = serializers.ChoiceField(choices=ORDERINGS, required=False, default="-created_at")
     scope = serializers.ChoiceField(choices=["mine"], required=False)
+    search = serializers.CharField(required=False, min_length=2, max_length=100, trim_whitespace=True)
+    created_from = serializers.DateField(required=False, input_formats=["%Y-%m-%d"])
+    created_to = serializers.DateField(required=False, input_formats=["%Y-%m-%d"])
+
+    def validate(self, attrs):
+        start, end = attrs.get("created_from"), attrs.get("created_to")
+        if start and end and start > end:
+            raise serializers.ValidationError({"created_from": ["created_from must not be after created_to."]})
+        return attrs
+

@@ -3,6 +3,8 @@
 from typing import Any
 
 from django.conf import settings
+from django.http import StreamingHttpResponse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
@@ -15,7 +17,8 @@ from foodsys.common.exceptions import ApplicationError
 from foodsys.common.pagination import DefaultPagination
 from foodsys.common.ratelimit import Limit, check_rates
 from foodsys.tenancy import keys
-from orders import selectors, services
+from foodsys.tenancy.resolution import require_tenant
+from orders import export, selectors, services
 from orders.api.serializers import OrderListQuerySerializer, OrderPlaceSerializer, OrderStatusInputSerializer
 from orders.presenters import order_detail, order_summary
 
@@ -44,6 +47,14 @@ def _detail_response(request, order_id, status: int = 200, headers: dict[str, st
     return Response(order_detail(order, role=actor.role), status=status, headers=headers)
 
 
+def _filters(query: dict[str, Any], *, tenant) -> selectors.OrderFilters:
+    return selectors.OrderFilters(
+        statuses=query.get("status", ()), created_after=query.get("created_after"),
+        created_before=query.get("created_before"), restaurant_id=query.get("restaurant"),
+        ordering=query["ordering"], search=query.get("search", ""), created_from=query.get("created_from"),
+        created_to=query.get("created_to"), zone=tenant.timezone if tenant is not None else "UTC")
+
+
 @extend_schema_view(
     list=extend_schema(operation_id="orders_list", parameters=[OrderListQuerySerializer], responses=OpenApiTypes.OBJECT,
                        description="Paginated order summaries (orders.presenters.order_summary)."),
@@ -52,6 +63,9 @@ def _detail_response(request, order_id, status: int = 200, headers: dict[str, st
                          parameters=[OpenApiParameter(IDEMPOTENCY_HEADER, OpenApiTypes.STR, OpenApiParameter.HEADER)]),
     change_status=extend_schema(request=OrderStatusInputSerializer, responses=OpenApiTypes.OBJECT,
                                 description="Move the order along its state machine; POST, PUT and PATCH alike."),
+    export_csv=extend_schema(operation_id="orders_export_csv", parameters=[OrderListQuerySerializer],
+                             responses={(200, "text/csv"): OpenApiTypes.STR},
+                             description="Streamed CSV of the tenant's orders (members only)."),
 )
 class OrderViewSet(RateLimitedAPIMixin, viewsets.ViewSet):
     permission_classes = [IsAuthenticated]
@@ -60,10 +74,7 @@ class OrderViewSet(RateLimitedAPIMixin, viewsets.ViewSet):
 
     def list(self, request):
         query = validated(OrderListQuerySerializer(data=request.query_params))
-        filters = selectors.OrderFilters(
-            statuses=query.get("status", ()), created_after=query.get("created_after"),
-            created_before=query.get("created_before"), restaurant_id=query.get("restaurant"),
-            ordering=query["ordering"])
+        filters = _filters(query, tenant=request.tenant)
         orders = selectors.order_list(user=request.user, tenant=request.tenant, filters=filters,
                                       mine_only=query.get("scope") == "mine")
         paginator = DefaultPagination()
@@ -71,6 +82,24 @@ class OrderViewSet(RateLimitedAPIMixin, viewsets.ViewSet):
         actors = selectors.order_actors(orders=page, user=request.user, tenancy=request.tenant_resolution)
         return paginator.get_paginated_response(
             [order_summary(order, role=actor.role) for order, actor in zip(page, actors, strict=True)])
+
+    @action(detail=False, methods=["get"], url_path="export.csv")
+    def export_csv(self, request):
+        """The tenant's orders matching the list's filters as a streamed CSV (members only; the local-date
+        range defaults to the last 30 days and may span at most 366)."""
+        tenant = require_tenant(request)
+        query = validated(OrderListQuerySerializer(data=request.query_params))
+        created_from, created_to = export.export_range(
+            created_from=query.get("created_from"), created_to=query.get("created_to"), zone=tenant.timezone,
+            now=timezone.now())
+        query.update(created_from=created_from, created_to=created_to)
+        orders = selectors.order_list(user=request.user, tenant=tenant, filters=_filters(query, tenant=tenant))
+        response = StreamingHttpResponse(export.csv_rows(orders, tenant.timezone),
+                                         content_type="text/csv; charset=utf-8")
+        filename = export.export_filename(tenant.name, created_from, created_to)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Cache-Control"] = "no-store"
+        return response
 
     def retrieve(self, request, pk=None):
         return _detail_response(request, pk)

@@ -64,6 +64,7 @@ EXPECTED: dict[tuple[str, str], tuple] = {
     ("GET", "/api/metrics/{tenant_id}/"):                        (401, 403, 403, 200, 200, 403, 403, 200),
     ("GET", "/api/metrics/{tenant_id}/orders-per-minute/"):      (401, 403, 403, 200, 200, 403, 403, 200),
     ("GET", "/api/orders/"):                                     (401, 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "/api/orders/export.csv/"):                          (401, 403, 403, 200, 200, 200, 200, 200),
     ("POST", "/api/orders/"):                                    (401, 201, 201, 201, 201, 201, 201, 201),
     ("GET", "/api/orders/{pk}/"):                                (401, 200, 404, 200, 200, 404, 404, 200),
     ("PATCH", "/api/orders/{pk}/status/"):                       (401, 403, 404, 200, 200, 404, 404, 200),
