@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 
 from foodsys import api_docs, health
@@ -23,6 +24,11 @@ urlpatterns = [
     path("api/", include("metrics.api.urls")),
     path("api/", include(api_urlpatterns)),  # the one router, with its fast paths
     path("auth/", include("social_django.urls", namespace="social")),
+    # Short first-day addresses -> the accounts pages (the query string, e.g. ?next=, is kept)
+    path("login/", RedirectView.as_view(url="/accounts/login/", query_string=True)),
+    path("logout/", RedirectView.as_view(url="/accounts/logout/", query_string=True)),
+    path("signup/", RedirectView.as_view(url="/accounts/signup/", query_string=True)),
+    path("register/", RedirectView.as_view(url="/accounts/signup/", query_string=True)),
     path("", include("accounts.urls")),
     path("", include("pages.urls")),  # dashboard, management and storefront pages
 ]
