@@ -4,15 +4,18 @@ API only ask, e.g. to hide a link.
 - Restaurant-owner accounts and admins create restaurants (the creator becomes the owner).
 - Owners and admins change settings, including the pause ("busy") switch, and deactivate.
 - Staff see the dashboard and the menu (see `menu.roles`) but change no settings.
+- Owners, staff and admins run the service: busy mode and the pause switch with an end time, from
+  the board during a rush (`restaurant_busy_start`, `restaurant_pause`).
 """
 
 from accounts.models import UserRole
 from accounts.selectors import membership_role
 from foodsys.common.exceptions import PermissionDeniedError
-from foodsys.tenancy.actor import ADMIN, OWNER, Actor, actor_for
+from foodsys.tenancy.actor import ADMIN, OWNER, STAFF, Actor, actor_for
 from foodsys.tenancy.resolution import is_admin
 
-SETTINGS_EDITORS = frozenset({OWNER, ADMIN})  # settings, pause/busy, deactivation
+SETTINGS_EDITORS = frozenset({OWNER, ADMIN})  # settings, deactivation
+SERVICE_CONTROLLERS = frozenset({OWNER, STAFF, ADMIN})  # busy mode, pause until, during service
 
 
 def restaurant_actor(*, user, restaurant) -> Actor | None:
@@ -33,3 +36,13 @@ def may_change_settings(actor: Actor | None) -> bool:
 def check_may_change_settings(actor: Actor | None) -> None:
     if not may_change_settings(actor):
         raise PermissionDeniedError("Only the restaurant's owner may change it.", code="not_owner")
+
+
+def may_control_service(actor: Actor | None) -> bool:
+    return actor is not None and actor.has_role(SERVICE_CONTROLLERS)
+
+
+def check_may_control_service(actor: Actor | None) -> None:
+    if not may_control_service(actor):
+        raise PermissionDeniedError("Only the restaurant's owner and staff may change busy mode or pause.",
+                                    code="role_forbidden")

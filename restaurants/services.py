@@ -29,6 +29,7 @@ UPDATABLE_FIELDS = frozenset({
     "street", "city", "state", "zip_code", "lat", "lng",
     "timezone", "opening_hours", "delivery_fee", "minimum_order", "tax_rate", "currency",
     "estimated_delivery_minutes", "accepting_orders", "paused_until",
+    "auto_accept", "target_prep_minutes", "busy_extra_prep_minutes",
 })
 
 
@@ -83,7 +84,8 @@ def restaurant_create(*, owner: User, name: str, description: str = "", cuisines
                       delivery_fee: Decimal = Decimal("0"), minimum_order: Decimal = Decimal("0"),
                       tax_rate: Decimal = Decimal("0"), currency: str = "USD",
                       estimated_delivery_minutes: int = 30, accepting_orders: bool = True,
-                      paused_until: datetime | None = None) -> Restaurant:
+                      paused_until: datetime | None = None, auto_accept: bool = False,
+                      target_prep_minutes: int = 20) -> Restaurant:
     """Creates the tenant and makes `owner` its owner, in one transaction."""
     if not may_create_restaurant(owner):
         raise PermissionDeniedError("Only restaurant owners can create a restaurant.", code="role_forbidden")
@@ -93,7 +95,8 @@ def restaurant_create(*, owner: User, name: str, description: str = "", cuisines
         image_url=image_url, street=street, city=city, state=state, zip_code=zip_code, lat=lat, lng=lng,
         timezone=timezone, opening_hours=opening_hours, delivery_fee=delivery_fee, minimum_order=minimum_order,
         tax_rate=tax_rate, currency=currency, estimated_delivery_minutes=estimated_delivery_minutes,
-        accepting_orders=accepting_orders, paused_until=paused_until,
+        accepting_orders=accepting_orders, paused_until=paused_until, auto_accept=auto_accept,
+        target_prep_minutes=target_prep_minutes,
     )
     _validate(restaurant)
     restaurant.save()

@@ -27,6 +27,9 @@ class WatchedPage:
     errors: list[str] = field(default_factory=list)
 
     def shot(self, name: str) -> Path:
+        """A full-page screenshot; the page as shot is also checked with axe-core, and its serious
+        or critical violations join `errors` (so `assert watched.errors == []` covers both)."""
+        self.errors.extend(f"axe [{name}]: {line}" for line in accessibility_violations(self))
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
         self.page.screenshot(path=str(path), full_page=True)
@@ -64,6 +67,23 @@ def open_page(browser):
     yield open_
     for context in contexts:
         context.close()
+
+
+SERIOUS_IMPACTS = ("serious", "critical")
+
+
+def accessibility_violations(watched: WatchedPage) -> list[str]:
+    """axe-core's serious and critical violations on the page as it is now, one line each."""
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright",
+                              reason="axe-playwright-python is not installed (requirements-dev.txt)").Axe()
+    response = axe.run(watched.page).response
+    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
+            for v in response["violations"] if v["impact"] in SERIOUS_IMPACTS]
+
+
+def assert_accessible(watched: WatchedPage) -> None:
+    """No serious or critical axe-core violation on the current page."""
+    assert accessibility_violations(watched) == []
 
 
 def log_in(watched: WatchedPage, server, *, email: str, password: str, next_path: str) -> None:

@@ -44,6 +44,8 @@ class RestaurantInputSerializer(serializers.Serializer):
     estimated_delivery_minutes = serializers.IntegerField(min_value=0, max_value=600, required=False)
     accepting_orders = serializers.BooleanField(required=False)
     paused_until = serializers.DateTimeField(allow_null=True, required=False)
+    auto_accept = serializers.BooleanField(required=False)
+    target_prep_minutes = serializers.IntegerField(min_value=1, max_value=240, required=False)
 
 
 class RestaurantOutputSerializer(serializers.ModelSerializer):
@@ -57,7 +59,8 @@ class RestaurantOutputSerializer(serializers.ModelSerializer):
             "id", "tenant_id", "name", "description", "cuisines", "phone", "email", "image_url", "address",
             "timezone", "opening_hours", "delivery_fee", "minimum_order", "tax_rate", "currency",
             "estimated_delivery_minutes", "is_active", "accepting_orders", "paused_until", "is_paused",
-            "is_open_now", "created_at", "updated_at",
+            "is_open_now", "auto_accept", "target_prep_minutes", "busy_until", "busy_extra_prep_minutes",
+            "created_at", "updated_at",
         ]
 
     def get_is_paused(self, restaurant: Restaurant) -> bool:
@@ -69,3 +72,28 @@ class RestaurantListQuerySerializer(serializers.Serializer):
     cuisine = serializers.CharField(max_length=50, required=False, allow_blank=True)
     q = serializers.CharField(max_length=100, required=False, allow_blank=True)
     open_now = serializers.BooleanField(required=False, default=False)
+
+
+class BusyInputSerializer(serializers.Serializer):
+    minutes = serializers.IntegerField(min_value=1, max_value=12 * 60)
+    extra_prep_minutes = serializers.IntegerField(min_value=0, max_value=240, default=15)
+
+
+class PauseInputSerializer(serializers.Serializer):
+    minutes = serializers.IntegerField(min_value=1, max_value=7 * 24 * 60, allow_null=True, default=None,
+                                       help_text="Minutes to pause for; null pauses until resumed.")
+
+
+class ServiceStateSerializer(serializers.Serializer):
+    """The board's banner: paused / closed / busy now, and when each ends (null: not set or over)."""
+
+    accepting_orders = serializers.BooleanField()
+    paused = serializers.BooleanField()
+    paused_until = serializers.DateTimeField(allow_null=True)
+    busy = serializers.BooleanField()
+    busy_until = serializers.DateTimeField(allow_null=True)
+    busy_extra_prep_minutes = serializers.IntegerField()
+    open_now = serializers.BooleanField()
+    auto_accept = serializers.BooleanField()
+    timezone = serializers.CharField()
+    now = serializers.DateTimeField()

@@ -7,17 +7,28 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from foodsys.common.api_ratelimit import RateLimitedAPIMixin, check_tenant_rate, ip_limit
+from foodsys.common.exceptions import NotFoundError
 from foodsys.common.ratelimit import check_rates
 from foodsys.tenancy.actor import Actor
 from restaurants.api import catalog_bodies
 from restaurants.api.serializers import (
+    BusyInputSerializer,
+    PauseInputSerializer,
     RestaurantInputSerializer,
     RestaurantListQuerySerializer,
     RestaurantOutputSerializer,
+    ServiceStateSerializer,
 )
 from restaurants.models import Restaurant
 from restaurants.roles import check_may_change_settings, restaurant_actor
 from restaurants.selectors import restaurant_get
+from restaurants.service_state import (
+    restaurant_busy_end,
+    restaurant_busy_start,
+    restaurant_pause,
+    restaurant_resume,
+    service_state,
+)
 from restaurants.services import restaurant_create, restaurant_deactivate, restaurant_update
 
 
@@ -100,6 +111,58 @@ class RestaurantViewSet(RateLimitedAPIMixin, viewsets.GenericViewSet):
         restaurant, actor = self._owned(request, pk)
         restaurant_deactivate(restaurant=restaurant, actor=actor)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(responses=ServiceStateSerializer, description="Paused / closed / busy now, for members.")
+    @action(detail=True, methods=["get"], url_path="service-state")
+    def service_state(self, request, pk: str):
+        restaurant, _ = self._member(request, pk)
+        return self._service_state_response(restaurant)
+
+    @extend_schema(methods=["POST"], request=BusyInputSerializer, responses=ServiceStateSerializer,
+                   description="Busy for `minutes` (max 12 h): every quote gets `extra_prep_minutes` more; "
+                               "it ends by itself. Owners and staff.")
+    @extend_schema(methods=["DELETE"], request=None, responses={200: ServiceStateSerializer},
+                   description="Ends busy mode.")
+    @action(detail=True, methods=["post", "delete"])
+    def busy(self, request, pk: str):
+        restaurant, actor = self._member(request, pk)
+        if request.method == "DELETE":
+            restaurant = restaurant_busy_end(restaurant=restaurant, actor=actor)
+        else:
+            body = BusyInputSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            restaurant = restaurant_busy_start(restaurant=restaurant, actor=actor, now=timezone.now(),
+                                               **body.validated_data)
+        return self._service_state_response(restaurant)
+
+    @extend_schema(methods=["POST"], request=PauseInputSerializer, responses=ServiceStateSerializer,
+                   description="Pauses online ordering for `minutes` (or until resumed). Owners and staff.")
+    @extend_schema(methods=["DELETE"], request=None, responses={200: ServiceStateSerializer},
+                   description="Resumes online ordering.")
+    @action(detail=True, methods=["post", "delete"])
+    def pause(self, request, pk: str):
+        restaurant, actor = self._member(request, pk)
+        if request.method == "DELETE":
+            restaurant = restaurant_resume(restaurant=restaurant, actor=actor)
+        else:
+            body = PauseInputSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            restaurant = restaurant_pause(restaurant=restaurant, actor=actor, now=timezone.now(),
+                                          **body.validated_data)
+        return self._service_state_response(restaurant)
+
+    @staticmethod
+    def _service_state_response(restaurant: Restaurant) -> Response:
+        return Response(ServiceStateSerializer(service_state(restaurant, now=timezone.now())).data)
+
+    def _member(self, request, pk: str) -> tuple[Restaurant, Actor]:
+        """A restaurant the caller runs (owner, staff, admin); 404 for everyone else, public or not."""
+        restaurant = restaurant_get(restaurant_id=int(pk), user=request.user)
+        actor = restaurant_actor(user=request.user, restaurant=restaurant)
+        if actor is None:
+            raise NotFoundError("No such restaurant.")
+        check_tenant_rate(request, restaurant)
+        return restaurant, actor
 
     def _owned(self, request, pk: str) -> tuple[Restaurant, Actor | None]:
         """404 when the caller cannot see it; 403 (asked before the body is validated, the services
