@@ -24,7 +24,7 @@ from foodsys.testing import factories as f
 from menu.models import MenuItem
 from restaurants.models import Restaurant
 
-TENANT_OWNED_APPS = {"menu", "orders"}
+TENANT_OWNED_APPS = {"menu", "orders", "printing"}
 TENANT_OWNED_MODELS = {"accounts.Membership"}
 
 _NO_QUERYSET_SELECTORS = "no get_queryset; its selectors take the tenant explicitly (tested in its app)"
@@ -50,6 +50,12 @@ ALLOWED_WITHOUT_TENANT_QUERYSET = {
     "metrics.api.views.TenantMetricsView": f"{_NO_QUERYSET_SELECTORS}: a membership-checked path tenant",
     "metrics.api.views.OrdersPerMinuteView": f"{_NO_QUERYSET_SELECTORS}: a membership-checked path tenant",
     "orders.api.views.OrderViewSet": f"{_NO_QUERYSET_SELECTORS}: order_list/order_get(user, tenant)",
+    "orders.api.entry.RestaurantOrderEntryView": f"{_NO_QUERYSET_SELECTORS}: a membership-checked path restaurant",
+    "printing.api.views.PrintDeviceListView": f"{_NO_QUERYSET_SELECTORS}: a membership-checked path restaurant",
+    "printing.api.views.PrintDeviceDetailView": f"{_NO_QUERYSET_SELECTORS}: a membership-checked path restaurant",
+    "printing.api.views.PrintJobClaimView": f"{_NO_QUERYSET_SELECTORS}: the device's member or its own token",
+    "printing.api.views.PrintJobAckView": f"{_NO_QUERYSET_SELECTORS}: the device's member or its own token",
+    "printing.api.views.OrderReprintView": f"{_NO_QUERYSET_SELECTORS}: order_get(user) and the printing roles",
 }
 
 

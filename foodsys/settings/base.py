@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "restaurants",
     "menu",
     "orders",
+    "printing",
     "metrics",
     "pages",
 ]

@@ -18,8 +18,8 @@ URL = "/api/orders/"
 
 # user (JWT), customer's memberships (tenant resolution; the role reuses them), restaurant, menu items with
 # options (one query), SAVEPOINT, daily number upsert, INSERT order, idempotency claim, INSERT lines,
-# INSERT outbox, RELEASE
-PLACE_QUERIES = 11
+# INSERT outbox, the restaurant's print devices (printing: one job per device, none here), RELEASE
+PLACE_QUERIES = 12
 # the placement's first 8 up to the colliding claim (SAVEPOINT, number, order, claim), ROLLBACK TO, RELEASE,
 # then the idempotency record, and the detail: order (+tenant, customer), lines, status changes (+by), activities
 REPLAY_QUERIES = 15

@@ -106,9 +106,10 @@ def is_drf_view(route: Route) -> bool:
 # --- path parameters -------------------------------------------------------------------------
 PK_OWNER_SEGMENT = {  # the literal segment before `{pk}` -> the world object it names
     "restaurants": "restaurant", "orders": "order", "categories": "category", "items": "item",
-    "option-groups": "group", "options": "option",
+    "option-groups": "group", "options": "option", "print-devices": "device",
 }
-NAMED_PARAMS = {"tenant_id": "tenant_id", "item_id": "item", "restaurant_id": "restaurant", "order_id": "order"}
+NAMED_PARAMS = {"tenant_id": "tenant_id", "item_id": "item", "restaurant_id": "restaurant", "order_id": "order",
+                "device_id": "device", "job_id": "job"}
 
 
 def path_values(template: str, tenant) -> dict[str, str]:

@@ -77,13 +77,28 @@ EXPECTED: dict[tuple[str, str], tuple] = {
     ("PATCH", "/api/restaurants/{pk}/"):                         (401, 403, 403, 200, 403, 403, 403, 200),
     ("PUT", "/api/restaurants/{pk}/"):                           (401, 403, 403, 200, 403, 403, 403, 200),
     ("GET", "/api/restaurants/{pk}/menu/"):                      (200, 200, 200, 200, 200, 200, 200, 200),
+    ("DELETE", "/api/restaurants/{pk}/busy/"):                   (401, 404, 404, 200, 200, 404, 404, 200),
+    ("POST", "/api/restaurants/{pk}/busy/"):                     (401, 404, 404, 200, 200, 404, 404, 200),
+    ("DELETE", "/api/restaurants/{pk}/pause/"):                  (401, 404, 404, 200, 200, 404, 404, 200),
+    ("POST", "/api/restaurants/{pk}/pause/"):                    (401, 404, 404, 200, 200, 404, 404, 200),
+    ("GET", "/api/restaurants/{pk}/service-state/"):             (401, 404, 404, 200, 200, 404, 404, 200),
+    ("GET", "/api/restaurants/{restaurant_id}/print-devices/"):  (401, 404, 404, 200, 200, 404, 404, 200),
+    ("POST", "/api/restaurants/{restaurant_id}/print-devices/"): (401, 404, 404, 201, 201, 404, 404, 201),
+    ("DELETE", "/api/restaurants/{restaurant_id}/print-devices/{device_id}/"): (401, 404, 404, 204, 204, 404, 404, 204),
+    ("PATCH", "/api/restaurants/{restaurant_id}/print-devices/{device_id}/"): (401, 404, 404, 200, 200, 404, 404, 200),
+    ("POST", "/api/print-devices/{device_id}/claim/"):           (401, 404, 404, 200, 200, 404, 404, 200),
+    ("POST", "/api/print-devices/{device_id}/jobs/{job_id}/ack/"): (401, 404, 404, 409, 409, 404, 404, 409),
+    ("POST", "/api/orders/{order_id}/reprint/"):                 (401, 403, 404, 201, 201, 404, 404, 201),
+    ("POST", "/api/restaurants/{restaurant_id}/orders/"):        (401, 404, 404, 400, 400, 404, 404, 400),
     ("GET", "/api/schema/"):                                     (200, 200, 200, 200, 200, 200, 200, 200),
 }
 # Notes on cells that are not obvious:
 # - menu management: staff may only PATCH is_available of items and options; every other menu call is 403.
 #   owner_b's list/create calls act on tenant B (their only membership), never on A.
 # - POST /api/menu/items/ by owner_b names A's category: 400 (no such category in B), nothing created.
-# - a customer may not confirm their own order (403); other people's orders are 404, never 403.
+# - a customer may not confirm their own order (403); other people's orders are 404, never 403. The same
+#   for a reprint of their own order's ticket.
+# - an ack of tenant A's pending job by A's members: 409 not_claimed (nothing claimed it; nothing changes).
 
 # Routes where any tenant's public catalog data (names, prices, tenant UUIDs) may appear; private
 # data (orders, customers, staff, figures) of another tenant is still checked there.
@@ -118,6 +133,13 @@ SAFE_BODIES = {
     ("POST", "/api/restaurants/"): lambda w: {"name": "Probe Place", "cuisines": ["thai"]},
     ("PUT", "/api/restaurants/{pk}/"): lambda w: {"name": w.a.restaurant.name},
     ("PATCH", "/api/restaurants/{pk}/"): lambda w: {"description": "Probe description."},
+    ("POST", "/api/restaurants/{pk}/busy/"): lambda w: {"minutes": 30, "extra_prep_minutes": 10},
+    ("POST", "/api/restaurants/{pk}/pause/"): lambda w: {"minutes": 30},
+    ("POST", "/api/restaurants/{restaurant_id}/print-devices/"): lambda w: {"name": "Probe Device", "kind": "browser"},
+    ("PATCH", "/api/restaurants/{restaurant_id}/print-devices/{device_id}/"): lambda w: {"name": "Probe Renamed"},
+    ("POST", "/api/print-devices/{device_id}/jobs/{job_id}/ack/"): lambda w: {
+        "claim_token": "00000000-0000-0000-0000-000000000001"},
+    ("POST", "/api/orders/{order_id}/reprint/"): lambda w: {"reason": "Probe reprint"},
     ("POST", "/api/menu/categories/"): lambda w: {"name": "Probe Category"},
     ("PUT", "/api/menu/categories/{pk}/"): lambda w: {"name": "Probe Category"},
     ("PATCH", "/api/menu/categories/{pk}/"): lambda w: {"position": 7},

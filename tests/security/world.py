@@ -8,8 +8,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from accounts.models import MembershipRole, UserRole
+from foodsys.tenancy.actor import OWNER, Actor
 from foodsys.testing import factories as f
 from orders import services as order_services
+from printing import services as printing_services
+from printing.models import DeviceKind, PrintJob
 from tests.security import helpers
 
 ADDRESS = {"street": "1 Probe Way", "city": "Springfield", "state": "IL", "zip_code": "62704"}
@@ -32,6 +35,8 @@ class TenantWorld:
     staff: object
     customer: object
     order: object
+    device: object = None  # a browser print device, with the order's print job
+    job: object = None
 
     @property
     def tenant_id(self):
@@ -122,13 +127,18 @@ def _tenant_world(label: str, *, price: str, delta: str, quantity: int) -> Tenan
     staff = f.UserFactory(email=f"{word.lower()}.staff@example.com", name=f"{word} Staffperson {tag}")
     f.MembershipFactory(user=staff, tenant=restaurant, role=MembershipRole.STAFF)
     customer = f.UserFactory(email=f"{word.lower()}.customer@example.com", name=f"{word} Eater {tag}")
+    device = printing_services.print_device_register(
+        restaurant=restaurant, actor=Actor(user=owner, role=OWNER), name=f"{word} Pass {tag}",
+        kind=DeviceKind.BROWSER).device
     placed = order_services.order_place(
         customer=customer, restaurant_ref=restaurant.id, payment_method="cash", notes=f"{word} doorbell {tag}",
         lines=[order_services.OrderLineInput(menu_item_id=item.id, quantity=quantity, option_ids=(option.id,),
                                              special_instructions=f"{word} no onions {tag}")],
         delivery_address=dict(ADDRESS),
     )
-    return TenantWorld(label, restaurant, category, item, group, option, owner, staff, customer, placed.order)
+    job = PrintJob.objects.get(order=placed.order, device=device)
+    return TenantWorld(label, restaurant, category, item, group, option, owner, staff, customer, placed.order,
+                       device, job)
 
 
 def build_world() -> World:
