@@ -125,15 +125,8 @@ class RestaurantViewSet(RateLimitedAPIMixin, viewsets.GenericViewSet):
                    description="Ends busy mode.")
     @action(detail=True, methods=["post", "delete"])
     def busy(self, request, pk: str):
-        restaurant, actor = self._member(request, pk)
-        if request.method == "DELETE":
-            restaurant = restaurant_busy_end(restaurant=restaurant, actor=actor)
-        else:
-            body = BusyInputSerializer(data=request.data)
-            body.is_valid(raise_exception=True)
-            restaurant = restaurant_busy_start(restaurant=restaurant, actor=actor, now=timezone.now(),
-                                               **body.validated_data)
-        return self._service_state_response(restaurant)
+        return self._switch(request, pk, start=restaurant_busy_start, end=restaurant_busy_end,
+                            body_serializer=BusyInputSerializer)
 
     @extend_schema(methods=["POST"], request=PauseInputSerializer, responses=ServiceStateSerializer,
                    description="Pauses online ordering for `minutes` (or until resumed). Owners and staff.")
@@ -141,14 +134,18 @@ class RestaurantViewSet(RateLimitedAPIMixin, viewsets.GenericViewSet):
                    description="Resumes online ordering.")
     @action(detail=True, methods=["post", "delete"])
     def pause(self, request, pk: str):
+        return self._switch(request, pk, start=restaurant_pause, end=restaurant_resume,
+                            body_serializer=PauseInputSerializer)
+
+    def _switch(self, request, pk: str, *, start, end, body_serializer) -> Response:
+        """POST starts busy mode or the pause (with the body's minutes), DELETE ends it; both answer the state."""
         restaurant, actor = self._member(request, pk)
         if request.method == "DELETE":
-            restaurant = restaurant_resume(restaurant=restaurant, actor=actor)
+            restaurant = end(restaurant=restaurant, actor=actor)
         else:
-            body = PauseInputSerializer(data=request.data)
+            body = body_serializer(data=request.data)
             body.is_valid(raise_exception=True)
-            restaurant = restaurant_pause(restaurant=restaurant, actor=actor, now=timezone.now(),
-                                          **body.validated_data)
+            restaurant = start(restaurant=restaurant, actor=actor, now=timezone.now(), **body.validated_data)
         return self._service_state_response(restaurant)
 
     @staticmethod
