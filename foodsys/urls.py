@@ -8,6 +8,7 @@ from foodsys.admin_login import ThrottledAdminAuthenticationForm, admin_login
 from foodsys.api_router import urlpatterns as api_urlpatterns
 from foodsys.observability.views import metrics_view
 from foodsys.realtime.api.views import WsTicketView
+from orders.api.entry import RestaurantOrderEntryView
 
 admin.site.login_form = ThrottledAdminAuthenticationForm  # the login throttle's message on the admin page
 
@@ -22,6 +23,8 @@ urlpatterns = [
     path("api/auth/ws-ticket/", WsTicketView.as_view(), name="ws-ticket"),
     path("api/auth/", include("accounts.api.urls")),
     path("api/", include("metrics.api.urls")),
+    path("api/restaurants/<int:restaurant_id>/orders/", RestaurantOrderEntryView.as_view(), name="order-enter"),
+    path("api/", include("printing.urls")),  # print devices, claims, acks, reprints
     path("api/", include(api_urlpatterns)),  # the one router, with its fast paths
     path("auth/", include("social_django.urls", namespace="social")),
     # Short first-day addresses -> the accounts pages (the query string, e.g. ?next=, is kept)

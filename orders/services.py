@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from foodsys.common.exceptions import ApplicationError, ConflictError, PermissionDeniedError
+from foodsys.common.exceptions import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
 from foodsys.common.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS, quantize_money
 from foodsys.tenancy.actor import Actor
 from foodsys.tenancy.resolution import is_admin
@@ -30,6 +30,7 @@ from orders.realtime import order_broadcast
 from orders.roles import check_may_enter_orders
 from orders.signals import order_placed
 from restaurants.models import Restaurant
+from restaurants.roles import restaurant_actor
 
 IDEMPOTENCY_TTL = timedelta(hours=24)
 MAX_LINES = 100
@@ -340,7 +341,15 @@ def order_enter(*, actor: Actor, restaurant: Restaurant, channel: str, lines: li
     enters for a caller or a guest at the counter. Priced exactly like an online order (orders.pricing,
     the same tax and fee rules); it records its channel and who entered it, and has no customer
     account. Cash or pay at counter. The pause switch and opening hours are the online shop's: staff
-    standing in the kitchen may still take an order; an inactive restaurant takes none."""
+    standing in the kitchen may still take an order; an inactive restaurant takes none.
+
+    The actor's role is re-derived for `restaurant` (restaurants.roles.restaurant_actor): an outsider
+    (not a member, not an admin) gets a 404, as if the restaurant did not exist; a member acts in
+    the role they hold here, whatever role `actor` claimed."""
+    actor = restaurant_actor(user=actor.user, restaurant=restaurant)
+    if actor is None:
+        raise NotFoundError("No such restaurant.", code="restaurant_not_found",
+                            fields={"restaurant": ["No such restaurant."]})
     check_may_enter_orders(actor)
     contact_name, contact_phone, notes = contact_name.strip(), contact_phone.strip(), (notes or "").strip()
     _check_lines_shape(lines)

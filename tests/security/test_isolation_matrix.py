@@ -89,7 +89,7 @@ EXPECTED: dict[tuple[str, str], tuple] = {
     ("POST", "/api/print-devices/{device_id}/claim/"):           (401, 404, 404, 200, 200, 404, 404, 200),
     ("POST", "/api/print-devices/{device_id}/jobs/{job_id}/ack/"): (401, 404, 404, 409, 409, 404, 404, 409),
     ("POST", "/api/orders/{order_id}/reprint/"):                 (401, 403, 404, 201, 201, 404, 404, 201),
-    ("POST", "/api/restaurants/{restaurant_id}/orders/"):        (401, 404, 404, 400, 400, 404, 404, 400),
+    ("POST", "/api/restaurants/{restaurant_id}/orders/"):        (401, 404, 404, 201, 201, 404, 404, 201),
     ("GET", "/api/schema/"):                                     (200, 200, 200, 200, 200, 200, 200, 200),
 }
 # Notes on cells that are not obvious:
@@ -140,6 +140,9 @@ SAFE_BODIES = {
     ("POST", "/api/print-devices/{device_id}/jobs/{job_id}/ack/"): lambda w: {
         "claim_token": "00000000-0000-0000-0000-000000000001"},
     ("POST", "/api/orders/{order_id}/reprint/"): lambda w: {"reason": "Probe reprint"},
+    ("POST", "/api/restaurants/{restaurant_id}/orders/"): lambda w: {
+        "channel": "walk_in", "fulfilment": "pickup", "payment_method": "cash", "contact_name": "Probe Guest",
+        "items": [{"menu_item_id": w.a.item.id, "quantity": 1}]},
     ("POST", "/api/menu/categories/"): lambda w: {"name": "Probe Category"},
     ("PUT", "/api/menu/categories/{pk}/"): lambda w: {"name": "Probe Category"},
     ("PATCH", "/api/menu/categories/{pk}/"): lambda w: {"position": 7},
