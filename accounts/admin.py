@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db.models import Prefetch
 
 from accounts.models import Membership, User
+from accounts.selectors import membership_roles_text
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -34,7 +36,7 @@ class UserAdmin(DjangoUserAdmin):
     add_form = UserCreationForm
     inlines = (MembershipInline,)
     ordering = ("email",)
-    list_display = ("email", "name", "role", "is_staff", "is_active", "date_joined")
+    list_display = ("email", "name", "role", "restaurant_roles", "is_staff", "is_active")
     list_filter = ("role", "is_staff", "is_superuser", "is_active")
     search_fields = ("email", "name")
     readonly_fields = ("last_login", "date_joined")
@@ -48,6 +50,15 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"classes": ("wide",),
                 "fields": ("email", "name", "role", "usable_password", "password1", "password2")}),
     )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related(
+            Prefetch("memberships", queryset=Membership.objects.select_related("tenant")))
+
+    @admin.display(description="Memberships (restaurant and role)")
+    def restaurant_roles(self, user: User) -> str:
+        return membership_roles_text(user.memberships.all()) or ("–" if user.role != "restaurant_owner"
+                                                                 else "restaurant owner, no restaurant yet")
 
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else ()  # memberships are added once the user exists

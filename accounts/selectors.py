@@ -38,3 +38,11 @@ def membership_role(*, user: User, tenant) -> str | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return Membership.objects.for_tenant(tenant).filter(user=user).values_list("role", flat=True).first()
+
+
+def membership_roles_text(memberships: Iterable[Membership]) -> str:
+    """"owner of Pizzeria Roma, Sushi Zen; staff of Taco Loco" (memberships with their tenant loaded), "" if none."""
+    by_role: dict[str, list[str]] = {}
+    for membership in sorted(memberships, key=lambda m: (m.role, m.tenant.name)):
+        by_role.setdefault(membership.role, []).append(membership.tenant.name)
+    return "; ".join(f"{role} of {', '.join(names)}" for role, names in by_role.items())

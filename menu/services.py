@@ -91,10 +91,25 @@ def _move(siblings: QuerySet, target, direction: str) -> None:
 
 
 # --- categories ------------------------------------------------------------------------------
+def _unique_category_name(*, tenant_id, name: Any, exclude_id: int | None = None) -> Any:
+    """The name trimmed; refused (400 on `name`) when another of the tenant's categories has it, ignoring
+    case and surrounding spaces. The restaurant row is locked first, so two concurrent writes of one
+    tenant's categories take turns (on PostgreSQL) and cannot both pass the check."""
+    if not isinstance(name, str):
+        return name  # the model's validation names the problem
+    name = name.strip()
+    list(Restaurant.objects.select_for_update().filter(tenant_id=tenant_id).values_list("pk", flat=True))
+    others = Category.objects.for_tenant(tenant_id).exclude(pk=exclude_id)
+    if any(other.strip().casefold() == name.casefold() for other in others.values_list("name", flat=True)):
+        raise _invalid("name", f"There is already a category named “{name}”.", code="duplicate_category")
+    return name
+
+
 @transaction.atomic
 def category_create(*, tenant: Restaurant, name: str, actor: Actor, position: int | None = None) -> Category:
-    """`position=None` puts the category last."""
+    """`position=None` puts the category last. Names are unique per restaurant (case and spaces ignored)."""
     check_may_edit_menu(actor)
+    name = _unique_category_name(tenant_id=tenant.tenant_id, name=name)
     if position is None:
         position = _end_position(Category.objects.for_tenant(tenant))
     category = Category(tenant=tenant, name=name, position=position)
@@ -108,6 +123,9 @@ def category_create(*, tenant: Restaurant, name: str, actor: Actor, position: in
 def category_update(*, category: Category, data: dict[str, Any], actor: Actor) -> Category:
     check_may_edit_menu(actor)
     _refuse_unknown(data, CATEGORY_FIELDS)
+    if "name" in data:
+        data = {**data, "name": _unique_category_name(tenant_id=category.tenant_id, name=data["name"],
+                                                      exclude_id=category.pk)}
     _apply(category, data)
     category.full_clean(exclude=["tenant"])
     category.save()

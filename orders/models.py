@@ -95,6 +95,11 @@ class OrderLine(TenantScopedModel):
         ordering = ["id"]
         indexes = [tenant_index("order", name="orderline_tenant_order")]
 
+    def __str__(self) -> str:
+        """"2 × Margherita (Large, Extra cheese)", as the admin and a ticket read it."""
+        names = ", ".join(str(o.get("name", "")) for o in self.options or [] if isinstance(o, dict) and o.get("name"))
+        return f"{self.quantity} × {self.name}" + (f" ({names})" if names else "")
+
 
 class OrderStatusChange(TenantScopedModel):
     """Audit trail: one row per transition."""
@@ -110,6 +115,9 @@ class OrderStatusChange(TenantScopedModel):
     class Meta:
         ordering = ["at", "id"]
         indexes = [tenant_index("order", "at", name="statuschange_tenant_order")]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}" + (" (automatic)" if self.automatic else "")
 
 
 class OrderActivity(TenantScopedModel):

@@ -9,10 +9,43 @@ from django.forms import formset_factory
 from django.utils import timezone
 
 from foodsys.common.forms import ServiceErrorsMixin
+from restaurants.currencies import ISO_4217_CODES
 from restaurants.hours import WEEKDAYS
 
 PERCENT = Decimal("100")
 LOCAL_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+COMMON_TIMEZONES = (
+    "UTC", "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Toronto",
+    "America/Mexico_City", "America/Sao_Paulo", "Europe/London", "Europe/Paris", "Europe/Berlin", "Europe/Madrid",
+    "Europe/Rome", "Asia/Kolkata", "Asia/Singapore", "Asia/Tokyo", "Australia/Sydney",
+)
+COMMON_CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "MXN", "BRL", "INR", "JPY", "CHF")
+HOURS_IGNORED_MESSAGE = ("Open around the clock: the opening hours you typed are not used (and were not saved). "
+                         "Untick “Open around the clock” to use them.")
+
+
+def _grouped(common: tuple[str, ...], every: frozenset[str] | set[str], rest_label: str) -> list:
+    """A <select>'s choices: the common values first, then every other value sorted (each value once)."""
+    common = [value for value in common if value in every]
+    return [("Common", [(v, v) for v in common]),
+            (rest_label, [(v, v) for v in sorted(set(every) - set(common))])]
+
+
+def timezone_choices() -> list:
+    return _grouped(COMMON_TIMEZONES, zoneinfo.available_timezones(), "All time zones")
+
+
+def currency_choices() -> list:
+    return _grouped(COMMON_CURRENCIES, ISO_4217_CODES, "All currencies")
+
+
+def _timezone_field(**kwargs) -> forms.ChoiceField:
+    return forms.ChoiceField(choices=timezone_choices, label="Time zone",
+                             help_text="Times on the board, tickets and hours are in this zone.", **kwargs)
+
+
+def _currency_field(**kwargs) -> forms.ChoiceField:
+    return forms.ChoiceField(choices=currency_choices, **kwargs)
 
 
 def _intervals(text: str) -> list[dict[str, str]]:
@@ -37,8 +70,8 @@ class RestaurantCreateForm(ServiceErrorsMixin, forms.Form):
     city = forms.CharField(max_length=100)
     state = forms.CharField(max_length=100, required=False)
     zip_code = forms.CharField(max_length=20, required=False)
-    timezone = forms.CharField(max_length=64, initial="UTC", help_text="IANA zone, e.g. Europe/Berlin")
-    currency = forms.CharField(max_length=3, initial="USD")
+    timezone = _timezone_field(initial="UTC")
+    currency = _currency_field(initial="USD")
 
     def clean_cuisines(self) -> list[str]:
         return [c.strip() for c in self.cleaned_data["cuisines"].split(",") if c.strip()]
@@ -56,17 +89,24 @@ class RestaurantSettingsForm(ServiceErrorsMixin, forms.Form):
     city = forms.CharField(max_length=100, required=False)
     state = forms.CharField(max_length=100, required=False)
     zip_code = forms.CharField(max_length=20, required=False)
-    timezone = forms.CharField(max_length=64, help_text="IANA zone, e.g. Europe/Berlin")
-    currency = forms.CharField(max_length=3)
+    timezone = _timezone_field()
+    currency = _currency_field()
     delivery_fee = forms.DecimalField(max_digits=12, decimal_places=2, min_value=0)
     minimum_order = forms.DecimalField(max_digits=12, decimal_places=2, min_value=0)
     tax_percent = forms.DecimalField(label="Tax (%)", max_digits=6, decimal_places=2, min_value=0, max_value=100)
-    estimated_delivery_minutes = forms.IntegerField(min_value=0, max_value=600)
+    estimated_delivery_minutes = forms.IntegerField(min_value=0, max_value=600, label="Estimated delivery (minutes)")
     paused = forms.BooleanField(required=False, label="Pause new orders")
     paused_until = forms.DateTimeField(required=False, label="Paused until",
                                        widget=LOCAL_INPUT,
                                        help_text="Empty: until you switch it back. Restaurant's local time.")
-    always_open = forms.BooleanField(required=False, label="Open around the clock (ignore the hours below)")
+    auto_accept = forms.BooleanField(required=False, label="Accept new orders automatically",
+                                     help_text="New orders go straight to “confirmed”; the timeline says it was "
+                                               "automatic.")
+    target_prep_minutes = forms.IntegerField(min_value=1, max_value=240, required=False,
+                                             label="Target preparation time (minutes)",
+                                             help_text="On the board a card turns amber past this age, red past "
+                                                       "twice it. Empty: unchanged.")
+    always_open = forms.BooleanField(required=False, label="Open around the clock")
 
     field_aliases = {"tax_rate": "tax_percent", "accepting_orders": "paused", "opening_hours": "always_open"}
 
@@ -75,7 +115,7 @@ class RestaurantSettingsForm(ServiceErrorsMixin, forms.Form):
         for day in WEEKDAYS:
             self.fields[f"hours_{day}"] = forms.CharField(
                 label=day.capitalize(), required=False, max_length=200,
-                widget=forms.TextInput(attrs={"placeholder": "11:00-15:00, 18:00-23:00"}))
+                widget=forms.TextInput(attrs={"placeholder": "--:-- - --:--", "autocomplete": "off"}))
 
     @property
     def hours_fields(self):
@@ -96,7 +136,7 @@ class RestaurantSettingsForm(ServiceErrorsMixin, forms.Form):
         tz = zoneinfo.ZoneInfo(restaurant.timezone)
         initial = {name: getattr(restaurant, name) for name in (
             "name", "description", "phone", "email", "street", "city", "state", "zip_code", "timezone", "currency",
-            "delivery_fee", "minimum_order", "estimated_delivery_minutes")}
+            "delivery_fee", "minimum_order", "estimated_delivery_minutes", "auto_accept", "target_prep_minutes")}
         initial.update(
             cuisines=", ".join(restaurant.cuisines or []),
             tax_percent=(restaurant.tax_rate * PERCENT).normalize(),
@@ -123,7 +163,9 @@ class RestaurantSettingsForm(ServiceErrorsMixin, forms.Form):
         data = self.cleaned_data
         update = {name: data[name] for name in (
             "name", "description", "phone", "email", "street", "city", "state", "zip_code", "timezone",
-            "delivery_fee", "minimum_order", "estimated_delivery_minutes")}
+            "delivery_fee", "minimum_order", "estimated_delivery_minutes", "auto_accept")}
+        if data.get("target_prep_minutes") is not None:
+            update["target_prep_minutes"] = data["target_prep_minutes"]
         update["currency"] = data["currency"].upper()
         update["cuisines"] = [c.strip() for c in data["cuisines"].split(",") if c.strip()]
         update["tax_rate"] = (data["tax_percent"] / PERCENT).quantize(Decimal("0.0001"))
@@ -140,6 +182,12 @@ class RestaurantSettingsForm(ServiceErrorsMixin, forms.Form):
         update["opening_hours"] = None if data["always_open"] else {
             day: data[f"intervals_{day}"] for day in WEEKDAYS}
         return update
+
+    @property
+    def hours_ignored(self) -> bool:
+        """True when hours were typed while "open around the clock" is ticked: the page says they are not used."""
+        data = self.cleaned_data
+        return bool(data.get("always_open")) and any(data.get(f"hours_{day}") for day in WEEKDAYS)
 
 
 class CategoryForm(ServiceErrorsMixin, forms.Form):

@@ -1,12 +1,27 @@
+import zoneinfo
+
 from django.contrib import admin, messages
 from django.db import models
 from django.http import HttpResponseRedirect
+from django.utils import timezone
 
+from accounts.models import Membership
 from foodsys.common.cache import invalidate_catalog_on_commit
 from foodsys.common.exceptions import ApplicationError
 from foodsys.tenancy.actor import Actor
 from restaurants import services
 from restaurants.models import Restaurant
+
+
+def restaurant_local_time(moment, restaurant: Restaurant) -> str:
+    """`moment` on the restaurant's wall clock, e.g. "2026-03-02 19:05 CST" (the admin's times)."""
+    if moment is None:
+        return "–"
+    try:
+        zone = zoneinfo.ZoneInfo(restaurant.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo("UTC")
+    return timezone.localtime(moment, zone).strftime("%Y-%m-%d %H:%M %Z")
 
 
 class TenantListFilter(admin.SimpleListFilter):
@@ -36,12 +51,25 @@ class ServiceAdmin(admin.ModelAdmin):
 
 @admin.register(Restaurant)
 class RestaurantAdmin(ServiceAdmin):
-    list_display = ("name", "city", "currency", "is_active", "accepting_orders", "tenant_id", "created_at")
+    list_display = ("name", "city", "timezone", "currency", "is_active", "accepting_orders", "created_local")
     list_filter = ("is_active", "city", "accepting_orders")
     search_fields = ("name", "email", "=tenant_id")
-    readonly_fields = ("tenant_id", "cuisine_tags", "created_at", "updated_at")
+    readonly_fields = ("tenant_id", "cuisine_tags", "created_local", "updated_local", "members")
     ordering = ("name",)
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    @admin.display(description="Created (restaurant time)", ordering="created_at")
+    def created_local(self, restaurant: Restaurant) -> str:
+        return restaurant_local_time(restaurant.created_at, restaurant)
+
+    @admin.display(description="Updated (restaurant time)")
+    def updated_local(self, restaurant: Restaurant) -> str:
+        return restaurant_local_time(restaurant.updated_at, restaurant)
+
+    @admin.display(description="Members")
+    def members(self, restaurant: Restaurant) -> str:
+        memberships = Membership.objects.for_tenant(restaurant).select_related("user").order_by("role", "user__email")
+        return ", ".join(f"{m.user.email} ({m.get_role_display().lower()})" for m in memberships) or "–"
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # restaurants are deactivated (is_active), never deleted: their orders stay

@@ -21,7 +21,8 @@ def test_an_owner_86s_an_item_reorders_and_edits_settings(seeded, start_servers,
     # then
     headings = page.locator(".menu-admin h2").all_inner_texts()
     assert headings == ["Desserts", "Pizza"]
-    assert "86'd" in page.inner_text(f'[data-testid="toggle-{seeded["tiramisu_id"]}"]')
+    assert "86'd" in page.inner_text(f'[data-testid="state-{seeded["tiramisu_id"]}"]')
+    assert page.inner_text(f'[data-testid="toggle-{seeded["tiramisu_id"]}"]') == "Mark available"
     owner.shot("manage-menu")
 
     # when: an invalid tax rate is saved

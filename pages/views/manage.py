@@ -18,6 +18,7 @@ from menu import selectors as menu_selectors
 from menu import services as menu_services
 from menu.models import Option, OptionGroup
 from pages.forms import (
+    HOURS_IGNORED_MESSAGE,
     CategoryForm,
     MenuItemForm,
     OptionFormSet,
@@ -71,6 +72,8 @@ def restaurant_settings(request, restaurant_id: int):
                 form.add_service_error(exc)
             else:
                 messages.success(request, "Settings saved.")
+                if form.hours_ignored:
+                    messages.warning(request, HOURS_IGNORED_MESSAGE)
                 return redirect("pages:manage-settings", restaurant.pk)
     else:
         form = RestaurantSettingsForm(initial=RestaurantSettingsForm.initial_for(restaurant))
