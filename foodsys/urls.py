@@ -25,6 +25,7 @@ urlpatterns = [
     path("api/", include("metrics.api.urls")),
     path("api/restaurants/<int:restaurant_id>/orders/", RestaurantOrderEntryView.as_view(), name="order-enter"),
     path("api/", include("printing.urls")),  # print devices, claims, acks, reprints
+    path("api/", include("restaurants.zone_urls")),  # delivery zones and the address check
     path("api/", include(api_urlpatterns)),  # the one router, with its fast paths
     path("auth/", include("social_django.urls", namespace="social")),
     # Short first-day addresses -> the accounts pages (the query string, e.g. ?next=, is kept)

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 
 from foodsys.common.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
+from foodsys.tenancy.models import TenantScopedModel, tenant_index
 from restaurants.hours import is_open_at
 
 CUISINE_TAG_SEPARATOR = "|"
@@ -113,3 +114,38 @@ class Restaurant(models.Model):
     @property
     def is_open_now(self) -> bool:
         return self.is_open_at(timezone.now())
+
+
+class ZoneKind(models.TextChoices):
+    POSTCODES = "postcodes", "A list of postcodes"
+    RADIUS = "radius", "A radius around the restaurant"
+    POLYGON = "polygon", "A drawn area (GeoJSON)"
+
+
+class DeliveryZone(TenantScopedModel):
+    """Where a restaurant delivers, at what fee and minimum (restaurants.zones matches an address;
+    restaurants.zone_services validates and writes). Its tenant is the restaurant."""
+
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=10, choices=ZoneKind.choices)
+    postcodes = models.JSONField(default=list, blank=True)  # normalised: upper-case, no spaces
+    radius_km = models.DecimalField(max_digits=6, decimal_places=3, null=True, blank=True,
+                                    validators=[MinValueValidator(0), MaxValueValidator(100)])
+    polygon = models.JSONField(null=True, blank=True)  # a GeoJSON Polygon or MultiPolygon, [lng, lat] pairs
+    delivery_fee = models.DecimalField(max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES,
+                                       default=0, validators=[MinValueValidator(0)])
+    minimum_order = models.DecimalField(max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES,
+                                        default=0, validators=[MinValueValidator(0)])
+    free_delivery_over = models.DecimalField(max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES,
+                                             null=True, blank=True, validators=[MinValueValidator(0)])
+    is_active = models.BooleanField(default=True)
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        indexes = [tenant_index("is_active", "position", name="deliveryzone_tenant_active")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()})"

@@ -56,6 +56,10 @@ ALLOWED_WITHOUT_TENANT_QUERYSET = {
     "printing.api.views.PrintJobClaimView": f"{_NO_QUERYSET_SELECTORS}: the device's member or its own token",
     "printing.api.views.PrintJobAckView": f"{_NO_QUERYSET_SELECTORS}: the device's member or its own token",
     "printing.api.views.OrderReprintView": f"{_NO_QUERYSET_SELECTORS}: order_get(user) and the printing roles",
+    "restaurants.api.zones.DeliveryZoneListView": f"{_NO_QUERYSET_SELECTORS}: a membership-checked path restaurant",
+    "restaurants.api.zones.DeliveryZoneDetailView": f"{_NO_QUERYSET_SELECTORS}: a membership-checked path restaurant",
+    "restaurants.api.zones.DeliveryZoneCheckView": f"{_NO_QUERYSET_SELECTORS}: the public restaurant_get, "
+                                                   "its own zones only",
 }
 
 

@@ -299,7 +299,7 @@ def test_metrics_refusal_is_in_the_shape(client):
 # --- every /api/ route, so a new endpoint can't bypass the renderer ----------------------------------
 
 _SAMPLES = {"pk": "1", "item_id": "1", "restaurant_id": "1", "tenant_id": str(uuid.UUID(int=1)), "format": "json",
-            "device_id": "1", "job_id": str(uuid.UUID(int=2)), "order_id": str(uuid.UUID(int=3))}
+            "device_id": "1", "job_id": str(uuid.UUID(int=2)), "order_id": str(uuid.UUID(int=3)), "zone_id": "1"}
 _ROUTE_SAMPLES = {**_SAMPLES, "format": ".json"}  # path()'s drf_format_suffix converter includes the dot
 
 

@@ -109,7 +109,7 @@ PK_OWNER_SEGMENT = {  # the literal segment before `{pk}` -> the world object it
     "option-groups": "group", "options": "option", "print-devices": "device",
 }
 NAMED_PARAMS = {"tenant_id": "tenant_id", "item_id": "item", "restaurant_id": "restaurant", "order_id": "order",
-                "device_id": "device", "job_id": "job"}
+                "device_id": "device", "job_id": "job", "zone_id": "zone"}
 
 
 def path_values(template: str, tenant) -> dict[str, str]:

@@ -90,6 +90,12 @@ EXPECTED: dict[tuple[str, str], tuple] = {
     ("POST", "/api/print-devices/{device_id}/jobs/{job_id}/ack/"): (401, 404, 404, 409, 409, 404, 404, 409),
     ("POST", "/api/orders/{order_id}/reprint/"):                 (401, 403, 404, 201, 201, 404, 404, 201),
     ("POST", "/api/restaurants/{restaurant_id}/orders/"):        (401, 404, 404, 201, 201, 404, 404, 201),
+    ("GET", "/api/restaurants/{restaurant_id}/delivery-zones/"):  (401, 404, 404, 200, 200, 404, 404, 200),
+    ("POST", "/api/restaurants/{restaurant_id}/delivery-zones/"): (401, 404, 404, 201, 403, 404, 404, 201),
+    ("POST", "/api/restaurants/{restaurant_id}/delivery-zones/check/"): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "/api/restaurants/{restaurant_id}/delivery-zones/{zone_id}/"): (401, 404, 404, 200, 200, 404, 404, 200),
+    ("PATCH", "/api/restaurants/{restaurant_id}/delivery-zones/{zone_id}/"): (401, 404, 404, 200, 403, 404, 404, 200),
+    ("DELETE", "/api/restaurants/{restaurant_id}/delivery-zones/{zone_id}/"): (401, 404, 404, 204, 403, 404, 404, 204),
     ("GET", "/api/schema/"):                                     (200, 200, 200, 200, 200, 200, 200, 200),
 }
 # Notes on cells that are not obvious:
@@ -99,6 +105,8 @@ EXPECTED: dict[tuple[str, str], tuple] = {
 # - a customer may not confirm their own order (403); other people's orders are 404, never 403. The same
 #   for a reprint of their own order's ticket.
 # - an ack of tenant A's pending job by A's members: 409 not_claimed (nothing claimed it; nothing changes).
+# - delivery zones: staff read them but only owners/admins write (403, like the menu); the address check is
+#   public (a storefront asks before sign-in) and shows only the restaurant's public zone name and fee.
 
 # Routes where any tenant's public catalog data (names, prices, tenant UUIDs) may appear; private
 # data (orders, customers, staff, figures) of another tenant is still checked there.
@@ -106,6 +114,7 @@ CATALOG_ROUTES = {
     ("GET", "/api/"), ("GET", "/api/schema/"), ("GET", "/api/docs/"), ("GET", "/api/restaurants/"),
     ("GET", "/api/restaurants/{pk}/"), ("GET", "/api/restaurants/{pk}/menu/"),
     ("POST", "/api/orders/"),  # placing an order at A shows A's menu names back to the customer
+    ("POST", "/api/restaurants/{restaurant_id}/delivery-zones/check/"),  # the zone's public name and fee
 }
 
 
@@ -140,6 +149,11 @@ SAFE_BODIES = {
     ("POST", "/api/print-devices/{device_id}/jobs/{job_id}/ack/"): lambda w: {
         "claim_token": "00000000-0000-0000-0000-000000000001"},
     ("POST", "/api/orders/{order_id}/reprint/"): lambda w: {"reason": "Probe reprint"},
+    ("POST", "/api/restaurants/{restaurant_id}/delivery-zones/"): lambda w: {
+        "name": "Probe Zone", "kind": "postcodes", "postcodes": ["62704"], "delivery_fee": "2.50"},
+    ("PATCH", "/api/restaurants/{restaurant_id}/delivery-zones/{zone_id}/"): lambda w: {"delivery_fee": "4.25"},
+    ("POST", "/api/restaurants/{restaurant_id}/delivery-zones/check/"): lambda w: {
+        "address": {"zip_code": "62704", "lat": 0.5, "lng": 0.5}},
     ("POST", "/api/restaurants/{restaurant_id}/orders/"): lambda w: {
         "channel": "walk_in", "fulfilment": "pickup", "payment_method": "cash", "contact_name": "Probe Guest",
         "items": [{"menu_item_id": w.a.item.id, "quantity": 1}]},

@@ -13,6 +13,7 @@ from foodsys.testing import factories as f
 from orders import services as order_services
 from printing import services as printing_services
 from printing.models import DeviceKind, PrintJob
+from restaurants import zone_services
 from tests.security import helpers
 
 ADDRESS = {"street": "1 Probe Way", "city": "Springfield", "state": "IL", "zip_code": "62704"}
@@ -37,6 +38,7 @@ class TenantWorld:
     order: object
     device: object = None  # a browser print device, with the order's print job
     job: object = None
+    zone: object = None  # a polygon delivery zone (the unit square at lng 0..1, lat 0..1)
 
     @property
     def tenant_id(self):
@@ -45,7 +47,7 @@ class TenantWorld:
     def public_strings(self) -> set[str]:
         """What the public catalog shows anyone: fine on catalog routes, a leak elsewhere."""
         return {str(self.tenant_id), self.restaurant.name, self.category.name, self.item.name, self.group.name,
-                self.option.name, _figure(self.item.price)}
+                self.option.name, _figure(self.item.price)} | ({self.zone.name} if self.zone else set())
 
     def private_strings(self) -> set[str]:
         """Never shown outside the tenant and the ordering customer: order ids, figures, people."""
@@ -137,8 +139,11 @@ def _tenant_world(label: str, *, price: str, delta: str, quantity: int) -> Tenan
         delivery_address=dict(ADDRESS),
     )
     job = PrintJob.objects.get(order=placed.order, device=device)
+    zone = zone_services.zone_create(restaurant=restaurant, actor=Actor(user=owner, role=OWNER), data={
+        "name": f"{word} Riverside Zone {tag}", "kind": "polygon", "delivery_fee": Decimal("3.71"),
+        "polygon": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]}})
     return TenantWorld(label, restaurant, category, item, group, option, owner, staff, customer, placed.order,
-                       device, job)
+                       device, job, zone)
 
 
 def build_world() -> World:

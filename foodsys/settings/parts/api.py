@@ -39,6 +39,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name get names of their own (else drf-spectacular hashes them).
+    "ENUM_NAME_OVERRIDES": {
+        "PrintDeviceKindEnum": "printing.models.DeviceKind",
+        "DeliveryZoneKindEnum": "restaurants.models.ZoneKind",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",  # the default hook, kept
         "foodsys.common.errors.openapi_error_responses",  # the Error component on every operation
