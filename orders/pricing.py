@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from foodsys.common.exceptions import ApplicationError, ConflictError
 from menu.models import MenuItem
 from restaurants.models import Restaurant
+from restaurants.zones import zone_match
 
 
 class LineInput(Protocol):
@@ -131,3 +132,42 @@ def _line_price(index: int, line: LineInput, item: PricingItem | None) -> Priced
 def lines_price(*, restaurant: Restaurant, lines: list[LineInput]) -> list[PricedLine]:
     items = pricing_items(restaurant=restaurant, item_ids={line.menu_item_id for line in lines})
     return [_line_price(i, line, items.get(line.menu_item_id)) for i, line in enumerate(lines)]
+
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class DeliveryTerms:
+    """What an order's fulfilment costs and needs: the delivery fee (waived from `free_delivery_over`),
+    the minimum subtotal, and the delivery zone that set them (None: the restaurant's own terms)."""
+
+    fee: Decimal
+    minimum_order: Decimal
+    free_delivery_over: Decimal | None = None
+    zone_name: str | None = None
+
+    def fee_for(self, subtotal: Decimal) -> Decimal:
+        if self.free_delivery_over is not None and subtotal >= self.free_delivery_over:
+            return ZERO
+        return self.fee
+
+
+PICKUP_TERMS = DeliveryTerms(fee=ZERO, minimum_order=ZERO)
+
+
+def delivery_terms(*, restaurant: Restaurant, address: dict) -> DeliveryTerms:
+    """The delivery terms for `address`: its cheapest delivery zone (restaurants.zones), or the
+    restaurant's one fee and minimum when it has no zones. An address outside every zone is a 400
+    naming `delivery_address`."""
+    try:
+        match = zone_match(restaurant=restaurant, address=address)
+    except ApplicationError as exc:  # the zone rules name "address.lat"; this request calls it delivery_address
+        exc.fields = {f"delivery_{path}" if path.startswith("address") else path: messages
+                      for path, messages in exc.fields.items()}
+        raise
+    if match.refused:
+        raise ApplicationError(match.message, code=match.reason, fields={"delivery_address": [match.message]})
+    return DeliveryTerms(fee=match.delivery_fee, minimum_order=match.minimum_order,
+                         free_delivery_over=match.free_delivery_over,
+                         zone_name=match.zone.name if match.zone is not None else None)

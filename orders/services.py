@@ -25,7 +25,7 @@ from orders.enums import STAFF_CHANNELS, EventType, Fulfilment, OrderChannel, Or
 from orders.models import IdempotencyRecord, Order, OrderActivity, OrderLine, OrderStatusChange
 from orders.numbering import order_number_allocate
 from orders.outbox import outbox_event_create
-from orders.pricing import PricedLine
+from orders.pricing import PICKUP_TERMS, DeliveryTerms, PricedLine
 from orders.realtime import order_broadcast
 from orders.roles import check_may_enter_orders
 from orders.signals import order_placed
@@ -137,11 +137,11 @@ ONLINE = OrderOrigin()
 @transaction.atomic
 def _order_create(*, customer: User | None, restaurant: Restaurant, priced: list[PricedLine], delivery_address: dict,
                   payment_method: str, notes: str, idempotency_key: str | None, fingerprint: str,
-                  now, fulfilment: str = Fulfilment.DELIVERY,
+                  now, terms: DeliveryTerms, fulfilment: str = Fulfilment.DELIVERY,
                   origin: OrderOrigin = ONLINE) -> tuple[Order, list[OrderLine], list[OrderStatusChange]]:
     subtotal = sum((line.line_total for line in priced), Decimal("0.00"))
     tax = quantize_money(subtotal * restaurant.tax_rate)
-    delivery_fee = restaurant.delivery_fee if fulfilment == Fulfilment.DELIVERY else Decimal("0.00")
+    delivery_fee = terms.fee_for(subtotal)
     total = subtotal + delivery_fee + tax
     _check_money_bounds(total)
     prep_minutes = max(line.item.preparation_time for line in priced) + restaurant.busy_extra_minutes(now)
@@ -235,21 +235,23 @@ def _order_validate_and_create(*, customer: User, restaurant: Restaurant, lines:
                                delivery_address: dict, payment_method: str, notes: str,
                                idempotency_key: str | None, fingerprint: str, now):
     _restaurant_check_accepting(restaurant, now=now)
+    terms = pricing.delivery_terms(restaurant=restaurant, address=delivery_address)
     priced = pricing.lines_price(restaurant=restaurant, lines=lines)
-    _check_minimum_order(restaurant, priced)
+    _check_minimum_order(restaurant, priced, minimum=terms.minimum_order)
     return _order_create(customer=customer, restaurant=restaurant, priced=priced, delivery_address=delivery_address,
                          payment_method=payment_method, notes=notes, idempotency_key=idempotency_key,
-                         fingerprint=fingerprint, now=now)
+                         fingerprint=fingerprint, now=now, terms=terms)
 
 
-def _check_minimum_order(restaurant: Restaurant, priced: list[PricedLine]) -> None:
+def _check_minimum_order(restaurant: Restaurant, priced: list[PricedLine], *, minimum: Decimal) -> None:
+    """`minimum`: the delivery terms' (a zone's, else the restaurant's own)."""
     subtotal = sum((line.line_total for line in priced), Decimal("0.00"))
-    if subtotal < restaurant.minimum_order:
+    if subtotal < minimum:
         raise ApplicationError(
-            f"The minimum order at this restaurant is {restaurant.minimum_order:.2f} {restaurant.currency} "
+            f"The minimum order for delivery to this address is {minimum:.2f} {restaurant.currency} "
             f"(subtotal {subtotal:.2f}).", code="below_minimum_order",
-            fields={"items": [f"Subtotal is below the minimum order of {restaurant.minimum_order:.2f}."]},
-            extra={"minimum_order": f"{restaurant.minimum_order:.2f}", "subtotal": f"{subtotal:.2f}"})
+            fields={"items": [f"Subtotal is below the minimum order of {minimum:.2f}."]},
+            extra={"minimum_order": f"{minimum:.2f}", "subtotal": f"{subtotal:.2f}"})
 
 
 def order_transition(*, order: Order, to_status: str, actor: Actor, reason: str = "") -> Order:
@@ -358,16 +360,17 @@ def order_enter(*, actor: Actor, restaurant: Restaurant, channel: str, lines: li
     if not restaurant.is_active:
         raise ConflictError("This restaurant is not taking orders.", code="restaurant_inactive",
                             fields={"restaurant": ["The restaurant is inactive."]})
+    terms = (pricing.delivery_terms(restaurant=restaurant, address=delivery_address)
+             if fulfilment == Fulfilment.DELIVERY else PICKUP_TERMS)
     priced = pricing.lines_price(restaurant=restaurant, lines=lines)
-    if fulfilment == Fulfilment.DELIVERY:
-        _check_minimum_order(restaurant, priced)
+    _check_minimum_order(restaurant, priced, minimum=terms.minimum_order)
     origin = OrderOrigin(channel=channel, entered_by=actor.user, contact_name=contact_name,
                          contact_phone=contact_phone)
     order, created_lines, changes = _order_create(
         customer=None, restaurant=restaurant, priced=priced,
         delivery_address=dict(delivery_address or {}) if fulfilment == Fulfilment.DELIVERY else {},
         payment_method=payment_method, notes=notes, idempotency_key=None, fingerprint="", now=timezone.now(),
-        fulfilment=fulfilment, origin=origin)
+        terms=terms, fulfilment=fulfilment, origin=origin)
     return PlacedOrder(order=order, created=True, lines=created_lines, status_changes=changes)
 
 

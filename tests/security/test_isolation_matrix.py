@@ -122,7 +122,8 @@ def _order_body(world: World) -> dict:
     a = world.a
     return {"restaurant": a.restaurant.id, "payment_method": "cash", "notes": "",
             "items": [{"menu_item": a.item.id, "quantity": 1, "options": [], "special_instructions": ""}],
-            "delivery_address": {"street": "2 Probe Way", "city": "Springfield", "state": "IL", "zip_code": "1"}}
+            "delivery_address": {"street": "2 Probe Way", "city": "Springfield", "state": "IL", "zip_code": "1",
+                                 "lat": 0.5, "lng": 0.5}}  # inside the world's delivery zone
 
 
 # Valid, harmless bodies: a write that is allowed succeeds (and rolls back); one that is not shows
