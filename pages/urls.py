@@ -4,7 +4,7 @@ from django.urls import path, register_converter
 from django.views.generic import RedirectView
 
 from menu.services import MOVE_DIRECTIONS
-from pages.views import dashboard, manage, storefront
+from pages.views import dashboard, manage, order_entry, storefront, tickets
 
 
 class DirectionConverter:
@@ -31,6 +31,9 @@ urlpatterns = [
     path("dashboard/", dashboard.dashboard_home, name="dashboard-home"),
     path("dashboard/new/", manage.restaurant_new, name="restaurant-new"),
     path(f"{_R}/", dashboard.dashboard_board, name="dashboard-board"),
+    path(f"{_R}/history/", dashboard.dashboard_history, name="dashboard-history"),
+    path(f"{_R}/orders/new/", order_entry.order_new, name="order-new"),
+    path(f"{_R}/orders/<str:order_id>/ticket/", tickets.order_ticket, name="order-ticket"),
     path(f"{_R}/settings/", manage.restaurant_settings, name="manage-settings"),
     path(f"{_R}/menu/", manage.menu_manage, name="manage-menu"),
     path(f"{_R}/menu/categories/new/", manage.category_create, name="category-create"),

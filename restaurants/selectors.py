@@ -27,6 +27,14 @@ def restaurant_list(*, city: str | None = None, cuisine: str | None = None, q: s
     return restaurants.order_by("name", "id")
 
 
+def restaurant_admin_list(*, q: str = "") -> QuerySet[Restaurant]:
+    """Every restaurant, inactive ones included (for an admin's dashboard), by name."""
+    restaurants = Restaurant.objects.all()
+    if q.strip():
+        restaurants = restaurants.filter(name__icontains=q.strip())
+    return restaurants.order_by("name", "id")
+
+
 def restaurant_open_at(*, restaurants: QuerySet[Restaurant], when: datetime) -> QuerySet[Restaurant]:
     """Narrows to restaurants open at `when`.
 

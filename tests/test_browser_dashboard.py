@@ -33,7 +33,8 @@ def test_orders_appear_and_move_live_on_the_board_and_the_tracking_page(seeded, 
     # then: its card appears highlighted, and KPIs and chart update, without a reload
     owner.page.wait_for_selector(_card(order["id"], "pending") + ".order-card--new", timeout=LIVE_TIMEOUT_MS)
     owner.page.wait_for_selector('[data-testid="kpi-orders-today"]:text-is("1")', timeout=LIVE_TIMEOUT_MS)
-    owner.page.wait_for_selector('[data-testid="orders-chart"][data-points="1"]', timeout=LIVE_TIMEOUT_MS)
+    owner.page.wait_for_selector('[data-testid="orders-chart"][data-points="1"]', state="attached",
+                                 timeout=LIVE_TIMEOUT_MS)
     card_text = owner.page.inner_text(_card(order["id"], "pending"))
     assert f"#{order['order_number']}" in card_text
     assert "Tiramisu" in card_text and "Ring twice" in card_text

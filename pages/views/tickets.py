@@ -4,9 +4,11 @@
 ticket" button); `?copy=N` marks a reprint. The content is printing.tickets.ticket_build, the same
 ticket the ESC/POS agent prints."""
 
+from csp.decorators import csp_replace
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from foodsys.common.exceptions import NotFoundError
 from orders.selectors import order_get
@@ -21,6 +23,8 @@ def _int_param(request, name: str, default: int) -> int:
     return int(value) if value.isdigit() and len(value) < 4 else default
 
 
+@xframe_options_sameorigin  # the board's tablet printing loads the ticket in a frame of its own page
+@csp_replace({"frame-ancestors": ["'self'"]})
 @login_required
 def order_ticket(request, restaurant_id: int, order_id: str):
     restaurant, _ = dashboard_restaurant(request, restaurant_id, allowed=may_operate_printing)

@@ -2,7 +2,7 @@
  * Exactly once per device: a job id goes into this browser's journal (localStorage, shared by every
  * tab of the device) before the ack, and tabs take turns through a Web Lock, so a job offered again
  * (a lost ack, a reload, a second tab) is acknowledged without printing twice. */
-(function () {
+function startPrintDevice() {
   "use strict";
   const root = document.querySelector("[data-testid=print-device]");
   if (!root || !window.FoodSys) return;
@@ -142,4 +142,6 @@
   window.addEventListener("foodsys:order-created", () => cycle());
   render();
   start();
-})();
+}
+// After every deferred script (api.js defines window.FoodSys), wherever this one is included.
+document.addEventListener("DOMContentLoaded", startPrintDevice);
