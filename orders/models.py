@@ -42,6 +42,9 @@ class Order(TenantScopedModel):
 
     estimated_ready_at = models.DateTimeField(null=True, blank=True)
     estimated_delivery_at = models.DateTimeField(null=True, blank=True)
+    eta_basis = models.CharField(max_length=10, default="default")  # "measured" | "default" (orders.eta)
+    scheduled_for = models.DateTimeField(null=True, blank=True)  # a chosen slot's start; None: as soon as possible
+    load = models.PositiveIntegerField(default=0)  # kitchen load: sum of quantity x item load (slot capacity)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
@@ -57,6 +60,7 @@ class Order(TenantScopedModel):
         indexes = [
             tenant_index("created_at", name="order_tenant_created"),
             tenant_index("status", name="order_tenant_status"),
+            tenant_index("scheduled_for", name="order_tenant_scheduled"),
             models.Index(fields=["customer", "created_at"], name="order_customer_created"),
         ]
         constraints = [

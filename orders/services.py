@@ -164,6 +164,7 @@ def _order_create(*, customer: User | None, restaurant: Restaurant, priced: list
         total=total,
         currency=restaurant.currency,
         item_count=sum(line.quantity for line in priced),
+        load=sum(line.quantity for line in priced),  # every item weighs 1 until items carry a load weight
         delivery_address=delivery_address,
         notes=notes,
         estimated_ready_at=ready_at,
