@@ -9,6 +9,8 @@ from foodsys.api_router import urlpatterns as api_urlpatterns
 from foodsys.observability.views import metrics_view
 from foodsys.realtime.api.views import WsTicketView
 from orders.api.entry import RestaurantOrderEntryView
+from orders.api.quote import RestaurantQuoteView
+from orders.api.slots import SlotsView
 
 admin.site.login_form = ThrottledAdminAuthenticationForm  # the login throttle's message on the admin page
 
@@ -26,6 +28,8 @@ urlpatterns = [
     path("api/restaurants/<int:restaurant_id>/orders/", RestaurantOrderEntryView.as_view(), name="order-enter"),
     path("api/", include("printing.urls")),  # print devices, claims, acks, reprints
     path("api/", include("restaurants.zone_urls")),  # delivery zones and the address check
+    path("api/restaurants/<int:restaurant_id>/quote/", RestaurantQuoteView.as_view(), name="restaurant-quote"),
+    path("api/restaurants/<int:restaurant_id>/slots/", SlotsView.as_view(), name="restaurant-slots"),
     path("api/", include(api_urlpatterns)),  # the one router, with its fast paths
     path("auth/", include("social_django.urls", namespace="social")),
     # Short first-day addresses -> the accounts pages (the query string, e.g. ?next=, is kept)

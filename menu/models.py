@@ -35,6 +35,8 @@ class MenuItem(TenantScopedModel):
     is_vegan = models.BooleanField(default=False)
     spicy_level = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(3)])
     preparation_time = models.PositiveIntegerField(default=15, validators=[MaxValueValidator(600)])
+    # Kitchen load of one unit, for slot capacity (a pizza may weigh 4, a coffee 1).
+    load = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1), MaxValueValidator(100)])
     calories = models.PositiveIntegerField(null=True, blank=True, validators=[MaxValueValidator(20000)])
     allergens = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

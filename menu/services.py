@@ -21,7 +21,7 @@ from restaurants.models import Restaurant
 CATEGORY_FIELDS = frozenset({"name", "position"})
 MENU_ITEM_FIELDS = frozenset({
     "category", "name", "description", "price", "position", "image_url", "is_available", "is_vegetarian",
-    "is_vegan", "spicy_level", "preparation_time", "calories", "allergens",
+    "is_vegan", "spicy_level", "preparation_time", "calories", "allergens", "load",
 })
 OPTION_GROUP_FIELDS = frozenset({"name", "min_select", "max_select", "position"})
 OPTION_FIELDS = frozenset({"name", "price_delta", "is_available", "position"})
@@ -159,7 +159,7 @@ def menu_item_create(*, tenant: Restaurant, category: int, name: str, price: Dec
                      description: str = "", position: int | None = None, image_url: str = "",
                      is_available: bool = True, is_vegetarian: bool = False, is_vegan: bool = False,
                      spicy_level: int = 0, preparation_time: int = 15, calories: int | None = None,
-                     allergens: list[str] | None = None) -> MenuItem:
+                     allergens: list[str] | None = None, load: int = 1) -> MenuItem:
     """`category` is a category id, which must belong to `tenant`; `position=None` puts the item
     last in its category."""
     check_may_edit_menu(actor)
@@ -171,6 +171,7 @@ def menu_item_create(*, tenant: Restaurant, category: int, name: str, price: Dec
         price=price, description=description, position=position, image_url=image_url, is_available=is_available,
         is_vegetarian=is_vegetarian, is_vegan=is_vegan, spicy_level=spicy_level,
         preparation_time=preparation_time, calories=calories, allergens=_clean_allergens(allergens or []),
+        load=load,
     )
     item.full_clean(exclude=["tenant", "category"])
     item.save()

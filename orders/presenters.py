@@ -116,6 +116,15 @@ def order_timeline(*, status_changes: list, activities: list, role: str) -> list
     return [{**entry, "at": _iso(entry["at"])} for entry in entries]
 
 
+def order_eta(order: Order) -> dict[str, Any]:
+    """The ETA the order was given when placed: ready (and delivered) at, and the minutes from placing
+    until the customer has the food (delivered, or ready for pickup); how it was computed is `eta_basis`."""
+    until = order.estimated_delivery_at or order.estimated_ready_at
+    minutes = round((until - order.created_at).total_seconds() / 60) if until and order.created_at else None
+    return {"ready_at": _iso(order.estimated_ready_at), "deliver_at": _iso(order.estimated_delivery_at),
+            "minutes": minutes}
+
+
 def order_detail(order: Order, *, role: str, lines: list[OrderLine] | None = None,
                  status_changes: list | None = None, activities: list | None = None) -> dict[str, Any]:
     """The body of GET /api/orders/{id}/ (and of a placement or status change). Needs `lines`,
@@ -153,6 +162,8 @@ def order_detail(order: Order, *, role: str, lines: list[OrderLine] | None = Non
         "notes": order.notes,
         "estimated_ready_at": _iso(order.estimated_ready_at),
         "estimated_delivery_at": _iso(order.estimated_delivery_at),
+        "eta": order_eta(order),
+        "eta_basis": order.eta_basis,
         "created_at": _iso(order.created_at),
         "updated_at": _iso(order.updated_at),
         "confirmed_at": _iso(order.confirmed_at),

@@ -8,7 +8,7 @@ import hashlib
 import json
 import uuid
 from dataclasses import asdict, dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +20,7 @@ from foodsys.common.exceptions import ApplicationError, ConflictError, NotFoundE
 from foodsys.common.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS, quantize_money
 from foodsys.tenancy.actor import Actor
 from foodsys.tenancy.resolution import is_admin
-from orders import locks, pricing, selectors, state_machine
+from orders import eta, eta_selectors, locks, pricing, selectors, state_machine
 from orders.enums import STAFF_CHANNELS, EventType, Fulfilment, OrderChannel, OrderStatus, PaymentMethod, PaymentStatus
 from orders.models import IdempotencyRecord, Order, OrderActivity, OrderLine, OrderStatusChange
 from orders.numbering import order_number_allocate
@@ -134,18 +134,56 @@ class OrderOrigin:
 ONLINE = OrderOrigin()
 
 
-@transaction.atomic
-def _order_create(*, customer: User | None, restaurant: Restaurant, priced: list[PricedLine], delivery_address: dict,
-                  payment_method: str, notes: str, idempotency_key: str | None, fingerprint: str,
-                  now, terms: DeliveryTerms, fulfilment: str = Fulfilment.DELIVERY,
-                  origin: OrderOrigin = ONLINE) -> tuple[Order, list[OrderLine], list[OrderStatusChange]]:
+@dataclass(frozen=True)
+class OrderFigures:
+    """What an order costs and when it is ready: the one arithmetic behind placing an order and quoting
+    one (orders.quote), so a quote is what the order will be."""
+
+    subtotal: Decimal
+    delivery_fee: Decimal
+    tax: Decimal
+    total: Decimal
+    load: int  # kitchen load: the item count (orders.eta_selectors.load_of reads the same measure)
+    ready_at: datetime
+    deliver_at: datetime | None  # None for pickup
+    eta_minutes: int  # from now until the customer has the food: delivered, or ready for pickup
+    eta_basis: str  # orders.eta.MEASURED | DEFAULT
+
+
+def order_figures(*, restaurant: Restaurant, priced: list[PricedLine], terms: DeliveryTerms, fulfilment: str,
+                  now: datetime) -> OrderFigures:
+    """Money: tax = subtotal x tax_rate rounded half-up to cents (the delivery fee is not taxed), the fee from
+    `terms` (waived from its free-delivery threshold), total = subtotal + fee + tax; too large is a 400.
+    ETA (orders.eta): the measured queue-ahead quote from the kitchen's last hours, or with too little
+    history the slowest item's preparation time; + busy-mode extra; delivery adds the restaurant's
+    travel estimate. Reads the kitchen history (one query) and, only when it gives a measured rate,
+    the open queue (one more)."""
     subtotal = sum((line.line_total for line in priced), Decimal("0.00"))
     tax = quantize_money(subtotal * restaurant.tax_rate)
     delivery_fee = terms.fee_for(subtotal)
     total = subtotal + delivery_fee + tax
     _check_money_bounds(total)
-    prep_minutes = max(line.item.preparation_time for line in priced) + restaurant.busy_extra_minutes(now)
-    ready_at = now + timedelta(minutes=prep_minutes)
+    load = sum(line.quantity for line in priced)
+    throughput = eta.throughput_estimate(eta_selectors.kitchen_samples(restaurant=restaurant, now=now), now)
+    queue = eta_selectors.open_queue(restaurant=restaurant) if throughput.basis == eta.MEASURED else []
+    delivery = fulfilment == Fulfilment.DELIVERY
+    quote = eta.eta_quote(queue=queue, own_load=float(load), throughput=throughput,
+                          own_prep_minutes_default=max(line.item.preparation_time for line in priced),
+                          busy_extra_minutes=restaurant.busy_extra_minutes(now),
+                          travel_minutes=restaurant.estimated_delivery_minutes if delivery else None, now=now)
+    return OrderFigures(subtotal=subtotal, delivery_fee=delivery_fee, tax=tax, total=total, load=load,
+                        ready_at=now + timedelta(minutes=quote.ready_in_minutes),
+                        deliver_at=now + timedelta(minutes=quote.deliver_in_minutes) if delivery else None,
+                        eta_minutes=quote.deliver_in_minutes if delivery else quote.ready_in_minutes,
+                        eta_basis=quote.basis)
+
+
+@transaction.atomic
+def _order_create(*, customer: User | None, restaurant: Restaurant, priced: list[PricedLine], delivery_address: dict,
+                  payment_method: str, notes: str, idempotency_key: str | None, fingerprint: str,
+                  now, terms: DeliveryTerms, fulfilment: str = Fulfilment.DELIVERY,
+                  origin: OrderOrigin = ONLINE) -> tuple[Order, list[OrderLine], list[OrderStatusChange]]:
+    figures = order_figures(restaurant=restaurant, priced=priced, terms=terms, fulfilment=fulfilment, now=now)
     order = Order.objects.create(
         tenant=restaurant,
         order_number=order_number_allocate(restaurant=restaurant, at=now),
@@ -158,18 +196,18 @@ def _order_create(*, customer: User | None, restaurant: Restaurant, priced: list
         status=OrderStatus.PENDING,
         payment_method=payment_method,
         payment_status=PaymentStatus.PENDING,
-        subtotal=subtotal,
-        delivery_fee=delivery_fee,
-        tax=tax,
-        total=total,
+        subtotal=figures.subtotal,
+        delivery_fee=figures.delivery_fee,
+        tax=figures.tax,
+        total=figures.total,
         currency=restaurant.currency,
         item_count=sum(line.quantity for line in priced),
-        load=sum(line.quantity for line in priced),  # every item weighs 1 until items carry a load weight
+        load=figures.load,  # every item weighs 1 until items carry a load weight
         delivery_address=delivery_address,
         notes=notes,
-        estimated_ready_at=ready_at,
-        estimated_delivery_at=(ready_at + timedelta(minutes=restaurant.estimated_delivery_minutes)
-                               if fulfilment == Fulfilment.DELIVERY else None),
+        estimated_ready_at=figures.ready_at,
+        estimated_delivery_at=figures.deliver_at,
+        eta_basis=figures.eta_basis,
     )
     # Expired keys may be reused; a racing twin's key makes this transaction roll back entirely.
     if idempotency_key and not locks.idempotency_key_claim(

@@ -73,6 +73,17 @@ class Restaurant(models.Model):
     # The board turns a card amber past this age and red past twice it.
     target_prep_minutes = models.PositiveIntegerField(default=20, validators=[MinValueValidator(1),
                                                                              MaxValueValidator(240)])
+    # Fulfilment and scheduled-order slots (restaurants.slots). A slot's capacity holds per fulfilment type
+    # (delivery and pickup each have it); null capacity means unlimited.
+    pickup_enabled = models.BooleanField(default=True)
+    delivery_enabled = models.BooleanField(default=True)
+    slot_minutes = models.PositiveSmallIntegerField(default=15, validators=[MinValueValidator(5),
+                                                                            MaxValueValidator(120)])
+    schedule_days_ahead = models.PositiveSmallIntegerField(default=2, validators=[MaxValueValidator(14)])
+    slot_capacity_orders = models.PositiveIntegerField(null=True, blank=True, validators=[MinValueValidator(1),
+                                                                                          MaxValueValidator(10000)])
+    slot_capacity_load = models.PositiveIntegerField(null=True, blank=True, validators=[MinValueValidator(1),
+                                                                                        MaxValueValidator(100000)])
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

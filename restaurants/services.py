@@ -30,6 +30,8 @@ UPDATABLE_FIELDS = frozenset({
     "timezone", "opening_hours", "delivery_fee", "minimum_order", "tax_rate", "currency",
     "estimated_delivery_minutes", "accepting_orders", "paused_until",
     "auto_accept", "target_prep_minutes", "busy_extra_prep_minutes",
+    "pickup_enabled", "delivery_enabled", "slot_minutes", "schedule_days_ahead",
+    "slot_capacity_orders", "slot_capacity_load",
 })
 
 
@@ -85,7 +87,9 @@ def restaurant_create(*, owner: User, name: str, description: str = "", cuisines
                       tax_rate: Decimal = Decimal("0"), currency: str = "USD",
                       estimated_delivery_minutes: int = 30, accepting_orders: bool = True,
                       paused_until: datetime | None = None, auto_accept: bool = False,
-                      target_prep_minutes: int = 20) -> Restaurant:
+                      target_prep_minutes: int = 20, pickup_enabled: bool = True, delivery_enabled: bool = True,
+                      slot_minutes: int = 15, schedule_days_ahead: int = 2,
+                      slot_capacity_orders: int | None = None, slot_capacity_load: int | None = None) -> Restaurant:
     """Creates the tenant and makes `owner` its owner, in one transaction."""
     if not may_create_restaurant(owner):
         raise PermissionDeniedError("Only restaurant owners can create a restaurant.", code="role_forbidden")
@@ -96,7 +100,9 @@ def restaurant_create(*, owner: User, name: str, description: str = "", cuisines
         timezone=timezone, opening_hours=opening_hours, delivery_fee=delivery_fee, minimum_order=minimum_order,
         tax_rate=tax_rate, currency=currency, estimated_delivery_minutes=estimated_delivery_minutes,
         accepting_orders=accepting_orders, paused_until=paused_until, auto_accept=auto_accept,
-        target_prep_minutes=target_prep_minutes,
+        target_prep_minutes=target_prep_minutes, pickup_enabled=pickup_enabled, delivery_enabled=delivery_enabled,
+        slot_minutes=slot_minutes, schedule_days_ahead=schedule_days_ahead,
+        slot_capacity_orders=slot_capacity_orders, slot_capacity_load=slot_capacity_load,
     )
     _validate(restaurant)
     restaurant.save()

@@ -51,6 +51,8 @@ ALLOWED_WITHOUT_TENANT_QUERYSET = {
     "metrics.api.views.OrdersPerMinuteView": f"{_NO_QUERYSET_SELECTORS}: a membership-checked path tenant",
     "orders.api.views.OrderViewSet": f"{_NO_QUERYSET_SELECTORS}: order_list/order_get(user, tenant)",
     "orders.api.entry.RestaurantOrderEntryView": f"{_NO_QUERYSET_SELECTORS}: a membership-checked path restaurant",
+    "orders.api.quote.RestaurantQuoteView": f"{_NO_QUERYSET_SELECTORS}: the public restaurant_get, its own menu, "
+                                            "zones and kitchen history only; writes nothing",
     "printing.api.views.PrintDeviceListView": f"{_NO_QUERYSET_SELECTORS}: a membership-checked path restaurant",
     "printing.api.views.PrintDeviceDetailView": f"{_NO_QUERYSET_SELECTORS}: a membership-checked path restaurant",
     "printing.api.views.PrintJobClaimView": f"{_NO_QUERYSET_SELECTORS}: the device's member or its own token",
@@ -60,6 +62,8 @@ ALLOWED_WITHOUT_TENANT_QUERYSET = {
     "restaurants.api.zones.DeliveryZoneDetailView": f"{_NO_QUERYSET_SELECTORS}: a membership-checked path restaurant",
     "restaurants.api.zones.DeliveryZoneCheckView": f"{_NO_QUERYSET_SELECTORS}: the public restaurant_get, "
                                                    "its own zones only",
+    "orders.api.slots.SlotsView": f"{_NO_QUERYSET_SELECTORS}: the public restaurant_get; orders.capacity counts "
+                                  "that restaurant's own orders (for_tenant), showing only remaining capacity",
 }
 
 

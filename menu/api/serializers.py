@@ -32,7 +32,7 @@ class MenuItemOutputSerializer(serializers.ModelSerializer):
         model = MenuItem
         fields = [
             "id", "category", "name", "description", "price", "position", "image_url", "is_available",
-            "is_vegetarian", "is_vegan", "spicy_level", "preparation_time", "calories", "allergens",
+            "is_vegetarian", "is_vegan", "spicy_level", "preparation_time", "calories", "allergens", "load",
             "option_groups",
         ]
 
@@ -71,6 +71,8 @@ class MenuItemInputSerializer(serializers.Serializer):
     is_vegan = serializers.BooleanField(required=False)
     spicy_level = serializers.IntegerField(min_value=0, max_value=3, required=False)
     preparation_time = serializers.IntegerField(min_value=0, max_value=600, required=False)
+    load = serializers.IntegerField(min_value=1, max_value=100, required=False,
+                                    help_text="Kitchen load of one unit, for slot capacity (default 1).")
     calories = serializers.IntegerField(min_value=0, max_value=20000, allow_null=True, required=False)
     allergens = serializers.ListField(child=serializers.CharField(max_length=50), max_length=20, required=False)
 

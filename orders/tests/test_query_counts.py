@@ -17,12 +17,15 @@ from orders.tests.helpers import menu_item_in, order_payload
 URL = "/api/orders/"
 
 # user (JWT), customer's memberships (tenant resolution; the role reuses them), restaurant, delivery zones,
-# menu items with options (one query), SAVEPOINT, daily number upsert, INSERT order, idempotency claim, INSERT lines,
-# INSERT outbox, the restaurant's print devices (printing: one job per device, none here), RELEASE
-PLACE_QUERIES = 13
-# the placement's first 9 up to the colliding claim (zones, SAVEPOINT, number, order, claim), ROLLBACK TO, RELEASE,
-# then the idempotency record, and the detail: order (+tenant, customer), lines, status changes (+by), activities
-REPLAY_QUERIES = 16
+# menu items with options (one query), SAVEPOINT, the kitchen history for the ETA (orders.eta_selectors.
+# kitchen_samples; the open queue is a second read only once that history gives a measured rate, not here),
+# daily number upsert, INSERT order, idempotency claim, INSERT lines, INSERT outbox, the restaurant's print
+# devices (printing: one job per device, none here), RELEASE
+PLACE_QUERIES = 14
+# the placement's first 10 up to the colliding claim (zones, SAVEPOINT, kitchen history, number, order, claim),
+# ROLLBACK TO, RELEASE, then the idempotency record, and the detail: order (+tenant, customer), lines, status
+# changes (+by), activities
+REPLAY_QUERIES = 17
 # user (JWT), X-Tenant-ID restaurant, owner's membership (the role reuses it), SAVEPOINT, order (+tenant,
 # customer), lines, conditional UPDATE, INSERT status change, INSERT outbox, RELEASE, status history (+by),
 # timeline activities

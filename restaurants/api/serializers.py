@@ -46,6 +46,17 @@ class RestaurantInputSerializer(serializers.Serializer):
     paused_until = serializers.DateTimeField(allow_null=True, required=False)
     auto_accept = serializers.BooleanField(required=False)
     target_prep_minutes = serializers.IntegerField(min_value=1, max_value=240, required=False)
+    pickup_enabled = serializers.BooleanField(required=False)
+    delivery_enabled = serializers.BooleanField(required=False)
+    slot_minutes = serializers.IntegerField(min_value=5, max_value=120, required=False,
+                                            help_text="Length of a scheduled-order slot, in minutes.")
+    schedule_days_ahead = serializers.IntegerField(min_value=0, max_value=14, required=False,
+                                                   help_text="How many days after today a slot may be chosen.")
+    slot_capacity_orders = serializers.IntegerField(min_value=1, max_value=10000, allow_null=True, required=False,
+                                                    help_text="Orders per slot and fulfilment type; null: unlimited.")
+    slot_capacity_load = serializers.IntegerField(min_value=1, max_value=100000, allow_null=True, required=False,
+                                                  help_text="Kitchen load per slot and fulfilment type (sum of "
+                                                            "quantity x item load); null: unlimited.")
 
 
 class RestaurantOutputSerializer(serializers.ModelSerializer):
@@ -60,7 +71,8 @@ class RestaurantOutputSerializer(serializers.ModelSerializer):
             "timezone", "opening_hours", "delivery_fee", "minimum_order", "tax_rate", "currency",
             "estimated_delivery_minutes", "is_active", "accepting_orders", "paused_until", "is_paused",
             "is_open_now", "auto_accept", "target_prep_minutes", "busy_until", "busy_extra_prep_minutes",
-            "created_at", "updated_at",
+            "pickup_enabled", "delivery_enabled", "slot_minutes", "schedule_days_ahead", "slot_capacity_orders",
+            "slot_capacity_load", "created_at", "updated_at",
         ]
 
     def get_is_paused(self, restaurant: Restaurant) -> bool:

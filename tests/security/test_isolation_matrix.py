@@ -96,6 +96,8 @@ EXPECTED: dict[tuple[str, str], tuple] = {
     ("GET", "/api/restaurants/{restaurant_id}/delivery-zones/{zone_id}/"): (401, 404, 404, 200, 200, 404, 404, 200),
     ("PATCH", "/api/restaurants/{restaurant_id}/delivery-zones/{zone_id}/"): (401, 404, 404, 200, 403, 404, 404, 200),
     ("DELETE", "/api/restaurants/{restaurant_id}/delivery-zones/{zone_id}/"): (401, 404, 404, 204, 403, 404, 404, 204),
+    ("POST", "/api/restaurants/{restaurant_id}/quote/"):         (200, 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "/api/restaurants/{restaurant_id}/slots/"):          (200, 200, 200, 200, 200, 200, 200, 200),
     ("GET", "/api/schema/"):                                     (200, 200, 200, 200, 200, 200, 200, 200),
 }
 # Notes on cells that are not obvious:
@@ -115,6 +117,8 @@ CATALOG_ROUTES = {
     ("GET", "/api/restaurants/{pk}/"), ("GET", "/api/restaurants/{pk}/menu/"),
     ("POST", "/api/orders/"),  # placing an order at A shows A's menu names back to the customer
     ("POST", "/api/restaurants/{restaurant_id}/delivery-zones/check/"),  # the zone's public name and fee
+    ("GET", "/api/restaurants/{restaurant_id}/slots/"),  # the public slot grid and remaining capacity
+    ("POST", "/api/restaurants/{restaurant_id}/quote/"),  # the cart's price from A's public menu and zone
 }
 
 
@@ -171,6 +175,9 @@ SAFE_BODIES = {
     ("PUT", "/api/menu/options/{pk}/"): lambda w: {"name": "Probe Option"},
     ("PATCH", "/api/menu/options/{pk}/"): lambda w: {"is_available": False},
     ("POST", "/api/orders/"): _order_body,
+    ("POST", "/api/restaurants/{restaurant_id}/quote/"): lambda w: {
+        "items": _order_body(w)["items"],
+        "fulfilment": {"type": "delivery", "address": _order_body(w)["delivery_address"]}},
     ("POST", "/api/orders/{pk}/status/"): lambda w: {"status": "confirmed"},
     ("PUT", "/api/orders/{pk}/status/"): lambda w: {"status": "confirmed"},
     ("PATCH", "/api/orders/{pk}/status/"): lambda w: {"status": "confirmed"},

@@ -43,6 +43,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PrintDeviceKindEnum": "printing.models.DeviceKind",
         "DeliveryZoneKindEnum": "restaurants.models.ZoneKind",
+        "FulfilmentEnum": "orders.enums.Fulfilment",  # the quote's fulfilment.type and the entry's fulfilment
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",  # the default hook, kept

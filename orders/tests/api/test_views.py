@@ -24,7 +24,7 @@ DETAIL_KEYS = {
     "delivery_address", "notes", "estimated_ready_at", "estimated_delivery_at", "created_at", "updated_at",
     "confirmed_at", "preparing_at", "ready_at", "out_for_delivery_at", "delivered_at", "cancelled_at",
     "cancel_reason", "preparation_seconds", "allowed_transitions", "status_history",
-    "contact_phone", "channel", "entered_by_id", "fulfilment", "timeline",
+    "contact_phone", "channel", "entered_by_id", "fulfilment", "timeline", "eta", "eta_basis",
 }
 SUMMARY_KEYS = {
     "id", "order_number", "restaurant_id", "tenant_id", "restaurant_name", "customer_id", "customer_name",
