@@ -15,13 +15,13 @@ HISTORY_WINDOW = timedelta(hours=3)
 # Not yet ready: what the kitchen still has to make before a new order. Pending orders count, as
 # they will be confirmed ahead of one placed now.
 QUEUE_STATUSES = (OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.PREPARING)
-_LOAD_FIELDS = ("item_count",)
+_LOAD_FIELDS = ("load", "item_count")
 
 
 def load_of(order: Order) -> float:
-    """The kitchen load of an order. For now its item count; per-item load weights plug in here
-    (and add their fields to _LOAD_FIELDS so the selectors still read them in their one query)."""
-    return float(order.item_count)
+    """The kitchen load of an order: `Order.load` (quantity x item load, orders.capacity.order_load),
+    or its item count for orders stored before loads were recorded."""
+    return float(order.load or order.item_count)
 
 
 def kitchen_samples(*, restaurant, now: datetime, window: timedelta = HISTORY_WINDOW) -> list[KitchenSample]:

@@ -47,6 +47,7 @@ class PricingItem:
     price: Decimal
     is_available: bool
     preparation_time: int
+    load: int = 1  # kitchen load per unit (slot capacity, the ETA)
     groups: dict[int, PricingGroup] = field(default_factory=dict)  # in menu order
 
 
@@ -63,7 +64,7 @@ class PricedLine:
         return self.unit_price * self.quantity
 
 
-_COLUMNS = ("id", "name", "price", "is_available", "preparation_time",
+_COLUMNS = ("id", "name", "price", "is_available", "preparation_time", "load",
             "option_groups__id", "option_groups__name", "option_groups__min_select", "option_groups__max_select",
             "option_groups__options__id", "option_groups__options__name", "option_groups__options__price_delta",
             "option_groups__options__is_available")
@@ -76,11 +77,11 @@ def pricing_items(*, restaurant: Restaurant, item_ids: set[int]) -> dict[int, Pr
                       "option_groups__options__position", "option_groups__options__id")
             .values_list(*_COLUMNS))
     items: dict[int, PricingItem] = {}
-    for (item_id, name, price, available, prep, group_id, group_name, min_select, max_select,
+    for (item_id, name, price, available, prep, load, group_id, group_name, min_select, max_select,
          option_id, option_name, delta, option_available) in rows:
         item = items.get(item_id)
         if item is None:
-            item = items[item_id] = PricingItem(item_id, name, price, available, prep)
+            item = items[item_id] = PricingItem(item_id, name, price, available, prep, load)
         if group_id is None:
             continue
         group = item.groups.get(group_id)

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from foodsys.common.exceptions import ApplicationError, ConflictError
+from foodsys.common.exceptions import ConflictError
 from orders import pricing, services
-from orders.enums import Fulfilment
+from restaurants import slots
 from restaurants.models import Restaurant
 
 # services._restaurant_check_accepting's refusal codes -> the quote's `reason`
@@ -46,26 +46,24 @@ def order_quote(*, restaurant: Restaurant, lines: list[services.OrderLineInput],
 
     Raises ApplicationError (400) / ConflictError (409) as placing does, naming the field in
     POST /api/orders/ terms (`items[0].menu_item`, `delivery_address`, `items` for the minimum);
-    the API renames them into its body's terms. `scheduled_for` is refused for now (400 naming
-    `fulfilment.scheduled_for`) until slots land."""
-    if scheduled_for is not None:
-        raise ApplicationError("fulfilment.scheduled_for: Scheduled orders are not available yet.",
-                               code="scheduling_unavailable",
-                               fields={"fulfilment.scheduled_for": ["Scheduled orders are not available yet."]})
+    the API renames them into its body's terms. With `scheduled_for`, the slot is checked as placing
+    checks it (restaurants.slots.slot_check: grid, hours, lead time) and the times are the slot's;
+    whether the slot still has room is known only when placing (orders.capacity.slot_reserve)."""
     services._check_lines_shape(lines)
+    slots.fulfilment_check(restaurant, fulfilment)
     try:
         services._restaurant_check_accepting(restaurant, now=now)
         refusal = None
     except ConflictError as exc:
         refusal = exc
-    if fulfilment == Fulfilment.DELIVERY:
-        terms = pricing.delivery_terms(restaurant=restaurant, address=address or {})
-    else:
-        terms = pricing.PICKUP_TERMS
+    terms = services.fulfilment_terms(restaurant=restaurant, fulfilment=fulfilment, address=address)
     priced = pricing.lines_price(restaurant=restaurant, lines=lines)
     services._check_minimum_order(restaurant, priced, minimum=terms.minimum_order)
     figures = services.order_figures(restaurant=restaurant, priced=priced, terms=terms, fulfilment=fulfilment,
                                      now=now)
+    if scheduled_for is not None:
+        start = slots.slot_check(restaurant, scheduled_for, fulfilment, now, services._lead_minutes(figures, now=now))
+        figures = figures.scheduled(start, restaurant=restaurant, fulfilment=fulfilment, now=now)
     return Quote(subtotal=figures.subtotal, delivery_fee=figures.delivery_fee, tax=figures.tax, total=figures.total,
                  currency=restaurant.currency, zone=terms.zone_name, ready_at=figures.ready_at,
                  deliver_at=figures.deliver_at, minutes=figures.eta_minutes, eta_basis=figures.eta_basis,

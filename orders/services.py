@@ -7,7 +7,7 @@ realtime broadcast (orders.realtime); both of those leave the process only after
 import hashlib
 import json
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -20,7 +20,7 @@ from foodsys.common.exceptions import ApplicationError, ConflictError, NotFoundE
 from foodsys.common.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS, quantize_money
 from foodsys.tenancy.actor import Actor
 from foodsys.tenancy.resolution import is_admin
-from orders import eta, eta_selectors, locks, pricing, selectors, state_machine
+from orders import capacity, eta, eta_selectors, locks, pricing, selectors, state_machine
 from orders.enums import STAFF_CHANNELS, EventType, Fulfilment, OrderChannel, OrderStatus, PaymentMethod, PaymentStatus
 from orders.models import IdempotencyRecord, Order, OrderActivity, OrderLine, OrderStatusChange
 from orders.numbering import order_number_allocate
@@ -29,6 +29,7 @@ from orders.pricing import PICKUP_TERMS, DeliveryTerms, PricedLine
 from orders.realtime import order_broadcast
 from orders.roles import check_may_enter_orders
 from orders.signals import order_placed
+from restaurants import slots
 from restaurants.models import Restaurant
 from restaurants.roles import restaurant_actor
 
@@ -76,7 +77,8 @@ def _restaurant_resolve(restaurant_ref: int | uuid.UUID) -> Restaurant:
     return restaurant
 
 
-def _restaurant_check_accepting(restaurant: Restaurant, *, now) -> None:
+def _restaurant_check_accepting(restaurant: Restaurant, *, now, scheduled: bool = False) -> None:
+    """Inactive and paused restaurants take no order; a closed one takes only orders for a later slot."""
     if not restaurant.is_active:
         raise ConflictError("This restaurant is not taking orders.", code="restaurant_inactive",
                             fields={"restaurant": ["The restaurant is inactive."]})
@@ -84,13 +86,14 @@ def _restaurant_check_accepting(restaurant: Restaurant, *, now) -> None:
         until = f" until {restaurant.paused_until.isoformat()}" if restaurant.paused_until else ""
         raise ConflictError(f"This restaurant has paused ordering{until}.", code="restaurant_paused",
                             fields={"restaurant": ["The restaurant has paused ordering."]})
-    if not restaurant.is_open_at(now):
+    if not scheduled and not restaurant.is_open_at(now):
         raise ConflictError("This restaurant is closed right now.", code="restaurant_closed",
                             fields={"restaurant": ["The restaurant is closed right now."]})
 
 
 def _fingerprint(*, restaurant: Restaurant, lines: list[OrderLineInput], delivery_address: dict,
-                 payment_method: str, notes: str) -> str:
+                 payment_method: str, notes: str, fulfilment: str = Fulfilment.DELIVERY,
+                 scheduled_for: datetime | None = None) -> str:
     canonical = {
         "restaurant": restaurant.pk,
         "items": [{**asdict(line), "option_ids": sorted(line.option_ids)} for line in lines],
@@ -98,6 +101,8 @@ def _fingerprint(*, restaurant: Restaurant, lines: list[OrderLineInput], deliver
         "payment_method": payment_method,
         "notes": notes,
     }
+    if fulfilment != Fulfilment.DELIVERY or scheduled_for is not None:  # ASAP deliveries keep their old prints
+        canonical.update(fulfilment=fulfilment, scheduled_for=scheduled_for.isoformat() if scheduled_for else None)
     encoded = json.dumps(canonical, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(encoded.encode()).hexdigest()
 
@@ -143,11 +148,23 @@ class OrderFigures:
     delivery_fee: Decimal
     tax: Decimal
     total: Decimal
-    load: int  # kitchen load: the item count (orders.eta_selectors.load_of reads the same measure)
+    load: int  # kitchen load: sum of quantity x the item's load weight (orders.capacity.order_load)
     ready_at: datetime
     deliver_at: datetime | None  # None for pickup
     eta_minutes: int  # from now until the customer has the food: delivered, or ready for pickup
     eta_basis: str  # orders.eta.MEASURED | DEFAULT
+
+    def scheduled(self, start: datetime, *, restaurant: Restaurant, fulfilment: str, now: datetime) -> "OrderFigures":
+        """The times of an order for the slot starting at `start`: delivered (or ready for pickup) then."""
+        delivery = fulfilment == Fulfilment.DELIVERY
+        ready_at = start - timedelta(minutes=restaurant.estimated_delivery_minutes) if delivery else start
+        return replace(self, ready_at=ready_at, deliver_at=start if delivery else None,
+                       eta_minutes=max(0, int((start - now).total_seconds() // 60)))
+
+
+def _lead_minutes(figures: OrderFigures, *, now: datetime) -> int:
+    """How soon a slot may start for this cart: its as-soon-as-possible time (prep, queue, busy, travel)."""
+    return max(0, int(((figures.deliver_at or figures.ready_at) - now).total_seconds() // 60))
 
 
 def order_figures(*, restaurant: Restaurant, priced: list[PricedLine], terms: DeliveryTerms, fulfilment: str,
@@ -163,7 +180,7 @@ def order_figures(*, restaurant: Restaurant, priced: list[PricedLine], terms: De
     delivery_fee = terms.fee_for(subtotal)
     total = subtotal + delivery_fee + tax
     _check_money_bounds(total)
-    load = sum(line.quantity for line in priced)
+    load = capacity.order_load((line.quantity, line.item.load) for line in priced)
     throughput = eta.throughput_estimate(eta_selectors.kitchen_samples(restaurant=restaurant, now=now), now)
     queue = eta_selectors.open_queue(restaurant=restaurant) if throughput.basis == eta.MEASURED else []
     delivery = fulfilment == Fulfilment.DELIVERY
@@ -182,8 +199,14 @@ def order_figures(*, restaurant: Restaurant, priced: list[PricedLine], terms: De
 def _order_create(*, customer: User | None, restaurant: Restaurant, priced: list[PricedLine], delivery_address: dict,
                   payment_method: str, notes: str, idempotency_key: str | None, fingerprint: str,
                   now, terms: DeliveryTerms, fulfilment: str = Fulfilment.DELIVERY,
-                  origin: OrderOrigin = ONLINE) -> tuple[Order, list[OrderLine], list[OrderStatusChange]]:
+                  origin: OrderOrigin = ONLINE,
+                  scheduled_for: datetime | None = None) -> tuple[Order, list[OrderLine], list[OrderStatusChange]]:
     figures = order_figures(restaurant=restaurant, priced=priced, terms=terms, fulfilment=fulfilment, now=now)
+    if scheduled_for is not None:
+        # First in the transaction: the slot's capacity is counted under the restaurant's row lock.
+        scheduled_for = capacity.slot_reserve(restaurant, scheduled_for, fulfilment, figures.load, now=now,
+                                              lead_minutes=_lead_minutes(figures, now=now))
+        figures = figures.scheduled(scheduled_for, restaurant=restaurant, fulfilment=fulfilment, now=now)
     order = Order.objects.create(
         tenant=restaurant,
         order_number=order_number_allocate(restaurant=restaurant, at=now),
@@ -202,12 +225,13 @@ def _order_create(*, customer: User | None, restaurant: Restaurant, priced: list
         total=figures.total,
         currency=restaurant.currency,
         item_count=sum(line.quantity for line in priced),
-        load=figures.load,  # every item weighs 1 until items carry a load weight
+        load=figures.load,
         delivery_address=delivery_address,
         notes=notes,
         estimated_ready_at=figures.ready_at,
         estimated_delivery_at=figures.deliver_at,
         eta_basis=figures.eta_basis,
+        scheduled_for=scheduled_for,
     )
     # Expired keys may be reused; a racing twin's key makes this transaction roll back entirely.
     if idempotency_key and not locks.idempotency_key_claim(
@@ -233,8 +257,9 @@ def _order_create(*, customer: User | None, restaurant: Restaurant, priced: list
 
 
 def order_place(*, customer: User, restaurant_ref: int | uuid.UUID, lines: list[OrderLineInput],
-                delivery_address: dict, payment_method: str, notes: str = "",
-                idempotency_key: str | None = None) -> PlacedOrder:
+                delivery_address: dict | None, payment_method: str, notes: str = "",
+                idempotency_key: str | None = None, fulfilment: str = Fulfilment.DELIVERY,
+                scheduled_for: datetime | None = None) -> PlacedOrder:
     """Places a pending order for `customer`, priced from the menu (client prices are never read).
 
     - tax = subtotal x restaurant.tax_rate, rounded half-up to cents; the delivery fee is not taxed.
@@ -247,18 +272,23 @@ def order_place(*, customer: User, restaurant_ref: int | uuid.UUID, lines: list[
       request is refused (closed restaurant, 86'd item...), is the earlier order looked up, so a
       replay still answers after the restaurant closes. Two racing requests with one key: the
       loser's claim waits for the winner, fails, rolls back entirely and returns the winner's order.
+    - `fulfilment` "delivery" (to `delivery_address`, priced by its delivery zone) or "pickup";
+      `scheduled_for`: a slot start (restaurants.slots; capacity reserved by orders.capacity), or None
+      for as soon as possible. A scheduled order may be placed while the restaurant is closed now.
     Raises ApplicationError (400), ConflictError (409) naming the offending field; writes nothing then.
     """
     now = timezone.now()
     _check_lines_shape(lines)
     restaurant = _restaurant_resolve(restaurant_ref)
+    delivery_address = dict(delivery_address or {}) if fulfilment == Fulfilment.DELIVERY else {}
     fingerprint = _fingerprint(restaurant=restaurant, lines=lines, delivery_address=delivery_address,
-                               payment_method=payment_method, notes=notes)
+                               payment_method=payment_method, notes=notes, fulfilment=fulfilment,
+                               scheduled_for=scheduled_for)
     try:
         order, created_lines, changes = _order_validate_and_create(
             customer=customer, restaurant=restaurant, lines=lines, delivery_address=delivery_address,
             payment_method=payment_method, notes=notes, idempotency_key=idempotency_key, fingerprint=fingerprint,
-            now=now)
+            now=now, fulfilment=fulfilment, scheduled_for=scheduled_for)
     except (ApplicationError, IntegrityError):
         # The happy path never reads the key: only a refused or colliding request looks for the
         # order the key already placed (a replay after closing time still answers with it).
@@ -272,14 +302,27 @@ def order_place(*, customer: User, restaurant_ref: int | uuid.UUID, lines: list[
 
 def _order_validate_and_create(*, customer: User, restaurant: Restaurant, lines: list[OrderLineInput],
                                delivery_address: dict, payment_method: str, notes: str,
-                               idempotency_key: str | None, fingerprint: str, now):
-    _restaurant_check_accepting(restaurant, now=now)
-    terms = pricing.delivery_terms(restaurant=restaurant, address=delivery_address)
+                               idempotency_key: str | None, fingerprint: str, now, fulfilment: str,
+                               scheduled_for: datetime | None):
+    slots.fulfilment_check(restaurant, fulfilment)
+    _restaurant_check_accepting(restaurant, now=now, scheduled=scheduled_for is not None)
+    terms = fulfilment_terms(restaurant=restaurant, fulfilment=fulfilment, address=delivery_address)
     priced = pricing.lines_price(restaurant=restaurant, lines=lines)
     _check_minimum_order(restaurant, priced, minimum=terms.minimum_order)
     return _order_create(customer=customer, restaurant=restaurant, priced=priced, delivery_address=delivery_address,
                          payment_method=payment_method, notes=notes, idempotency_key=idempotency_key,
-                         fingerprint=fingerprint, now=now, terms=terms)
+                         fingerprint=fingerprint, now=now, terms=terms, fulfilment=fulfilment,
+                         scheduled_for=scheduled_for)
+
+
+def fulfilment_terms(*, restaurant: Restaurant, fulfilment: str, address: dict | None) -> DeliveryTerms:
+    """A delivery's terms from its address (a 400 naming delivery_address without one); pickup's are free."""
+    if fulfilment != Fulfilment.DELIVERY:
+        return PICKUP_TERMS
+    if not (address or {}).get("street"):
+        raise ApplicationError("delivery_address: a delivery needs an address.", code="validation_error",
+                               fields={"delivery_address": ["A delivery needs an address (street, city)."]})
+    return pricing.delivery_terms(restaurant=restaurant, address=address)
 
 
 def _check_minimum_order(restaurant: Restaurant, priced: list[PricedLine], *, minimum: Decimal) -> None:

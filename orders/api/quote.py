@@ -18,24 +18,10 @@ from foodsys.common.api_ratelimit import RateLimitedAPIMixin
 from foodsys.common.exceptions import ApplicationError
 from foodsys.events.schema import iso_utc
 from orders import services
-from orders.api.serializers import DeliveryAddressSerializer, OrderItemInputSerializer
-from orders.enums import Fulfilment
+from orders.api.serializers import FulfilmentInputSerializer, OrderItemInputSerializer, in_fulfilment_terms
 from orders.eta import DEFAULT, MEASURED
 from orders.quote import Quote, order_quote
 from restaurants.selectors import restaurant_get
-
-
-class FulfilmentInputSerializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=Fulfilment.choices)
-    address = DeliveryAddressSerializer(required=False, allow_null=True, default=None,
-                                        help_text="Required for delivery; ignored for pickup.")
-    scheduled_for = serializers.DateTimeField(required=False, allow_null=True, default=None,
-                                              help_text="ISO-8601 with a time zone; omit for as soon as possible.")
-
-    def validate(self, attrs):
-        if attrs["type"] == Fulfilment.DELIVERY and not attrs.get("address"):
-            raise serializers.ValidationError({"address": ["A delivery needs an address."]})
-        return attrs
 
 
 class QuoteInputSerializer(serializers.Serializer):
@@ -83,19 +69,6 @@ def _quote_body(quote: Quote) -> dict:
     return body
 
 
-def _in_body_terms(error: ApplicationError) -> ApplicationError:
-    """The pricing rules say `delivery_address(.lat)`, as POST /api/orders/ calls it; here it is
-    `fulfilment.address(.lat)`."""
-    def rename(path: str) -> str:
-        if path == "delivery_address" or path.startswith("delivery_address."):
-            return "fulfilment.address" + path[len("delivery_address"):]
-        return path
-
-    error.fields = {rename(path): messages for path, messages in error.fields.items()}
-    error.message = error.message.replace("delivery_address", "fulfilment.address")
-    return error
-
-
 class RestaurantQuoteView(RateLimitedAPIMixin, APIView):
     permission_classes = [AllowAny]  # a storefront quotes before anyone signs in; limited per IP (the mixin)
 
@@ -128,5 +101,5 @@ class RestaurantQuoteView(RateLimitedAPIMixin, APIView):
                 scheduled_for=fulfilment["scheduled_for"],
             )
         except ApplicationError as error:
-            raise _in_body_terms(error) from None
+            raise in_fulfilment_terms(error) from None
         return Response(_quote_body(quote))

@@ -6,7 +6,8 @@ import uuid
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from orders.enums import OrderStatus, PaymentMethod
+from foodsys.common.exceptions import ApplicationError
+from orders.enums import Fulfilment, OrderStatus, PaymentMethod
 from orders.selectors import ORDERINGS
 from orders.services import MAX_LINES, MAX_QUANTITY
 
@@ -84,12 +85,34 @@ class DeliveryAddressSerializer(serializers.Serializer):
     lng = StrictNumberField(min_value=-180, max_value=180, required=False, allow_null=True)
 
 
+class FulfilmentInputSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=Fulfilment.choices)
+    address = DeliveryAddressSerializer(required=False, allow_null=True, default=None,
+                                        help_text="Required for delivery; ignored for pickup.")
+    scheduled_for = serializers.DateTimeField(required=False, allow_null=True, default=None,
+                                              help_text="ISO-8601 with a time zone; omit for as soon as possible.")
+
+    def validate(self, attrs):
+        if attrs["type"] == Fulfilment.DELIVERY and not attrs.get("address"):
+            raise serializers.ValidationError({"address": ["A delivery needs an address."]})
+        return attrs
+
+
 class OrderPlaceSerializer(serializers.Serializer):
     restaurant = RestaurantRefField()
     items = OrderItemInputSerializer(many=True, allow_empty=False, max_length=MAX_LINES)
-    delivery_address = DeliveryAddressSerializer()
+    delivery_address = DeliveryAddressSerializer(required=False, allow_null=True, default=None,
+                                                 help_text="A delivery's address (or fulfilment.address).")
+    fulfilment = FulfilmentInputSerializer(required=False, allow_null=True, default=None,
+                                           help_text="Delivery or pickup, as soon as possible or for a slot "
+                                                     "(GET /api/restaurants/{id}/slots/). Default: delivery, ASAP.")
     payment_method = serializers.ChoiceField(choices=PaymentMethod.choices)
     notes = OptionalTextField(max_length=1000)
+
+    def validate(self, attrs):
+        if attrs.get("fulfilment") is None and not attrs.get("delivery_address"):
+            raise serializers.ValidationError({"delivery_address": ["This field is required."]})
+        return attrs
 
 
 class OrderStatusInputSerializer(serializers.Serializer):
@@ -126,3 +149,15 @@ class OrderListQuerySerializer(serializers.Serializer):
             raise serializers.ValidationError({"created_from": ["created_from must not be after created_to."]})
         return attrs
 
+
+def in_fulfilment_terms(error: ApplicationError) -> ApplicationError:
+    """The pricing rules say `delivery_address(.lat)`; a body that sent a `fulfilment` object calls it
+    `fulfilment.address(.lat)`."""
+    def rename(path: str) -> str:
+        if path == "delivery_address" or path.startswith("delivery_address."):
+            return "fulfilment.address" + path[len("delivery_address"):]
+        return path
+
+    error.fields = {rename(path): messages for path, messages in error.fields.items()}
+    error.message = error.message.replace("delivery_address", "fulfilment.address")
+    return error

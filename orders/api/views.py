@@ -19,7 +19,13 @@ from foodsys.common.ratelimit import Limit, check_rates
 from foodsys.tenancy import keys
 from foodsys.tenancy.resolution import require_tenant
 from orders import export, selectors, services
-from orders.api.serializers import OrderListQuerySerializer, OrderPlaceSerializer, OrderStatusInputSerializer
+from orders.api.serializers import (
+    OrderListQuerySerializer,
+    OrderPlaceSerializer,
+    OrderStatusInputSerializer,
+    in_fulfilment_terms,
+)
+from orders.enums import Fulfilment
 from orders.presenters import order_detail, order_summary
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -115,18 +121,25 @@ class OrderViewSet(RateLimitedAPIMixin, viewsets.ViewSet):
         ])
         idempotency_key = _idempotency_key(request)
         data = validated(OrderPlaceSerializer(data=request.data))
-        placed = services.order_place(
-            customer=request.user,
-            restaurant_ref=data["restaurant"],
-            lines=[services.OrderLineInput(menu_item_id=item["menu_item"], quantity=item["quantity"],
-                                           option_ids=tuple(item["options"]),
-                                           special_instructions=item["special_instructions"])
-                   for item in data["items"]],
-            delivery_address=dict(data["delivery_address"]),
-            payment_method=data["payment_method"],
-            notes=data["notes"],
-            idempotency_key=idempotency_key,
-        )
+        fulfilment = data["fulfilment"] or {"type": Fulfilment.DELIVERY, "address": None, "scheduled_for": None}
+        address = fulfilment["address"] or data["delivery_address"]
+        try:
+            placed = services.order_place(
+                customer=request.user,
+                restaurant_ref=data["restaurant"],
+                lines=[services.OrderLineInput(menu_item_id=item["menu_item"], quantity=item["quantity"],
+                                               option_ids=tuple(item["options"]),
+                                               special_instructions=item["special_instructions"])
+                       for item in data["items"]],
+                delivery_address=dict(address) if address else None,
+                payment_method=data["payment_method"],
+                notes=data["notes"],
+                idempotency_key=idempotency_key,
+                fulfilment=fulfilment["type"],
+                scheduled_for=fulfilment["scheduled_for"],
+            )
+        except ApplicationError as error:  # a body with a fulfilment object names its address there
+            raise (in_fulfilment_terms(error) if data["fulfilment"] and not data["delivery_address"] else error)
         if not placed.created:
             return _detail_response(request, placed.order.pk, headers={"Idempotent-Replayed": "true"})
         # The new order is rendered from memory: it has no history yet and its lines were just written.

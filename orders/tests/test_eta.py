@@ -211,8 +211,8 @@ def test_started_orders_share_the_work_done_since_the_first_started():
 
 def _order_at(restaurant, *, status, item_count, confirmed=None, preparing=None, ready=None):
     order = place(customer=f.UserFactory(), restaurant=restaurant, lines=[(menu_item_in(restaurant), 1)]).order
-    Order.objects.filter(pk=order.pk).update(status=status, item_count=item_count, confirmed_at=confirmed,
-                                             preparing_at=preparing, ready_at=ready)
+    Order.objects.filter(pk=order.pk).update(status=status, item_count=item_count, load=item_count,
+                                             confirmed_at=confirmed, preparing_at=preparing, ready_at=ready)
     return order
 
 

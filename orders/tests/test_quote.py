@@ -261,14 +261,28 @@ def test_below_the_zones_minimum_is_a_400(api_client, zoned, dish):
     assert response.json()["error"]["code"] == "below_minimum_order"
 
 
-def test_a_scheduled_quote_is_refused_for_now(api_client, zoned, dish, frozen):
-    later = (frozen + timedelta(hours=3)).isoformat()
+def _next_slot(after):
+    """The first 15-minute slot start at or after `after` (the restaurant's zone is UTC here)."""
+    start = after.replace(second=0, microsecond=0)
+    return start + timedelta(minutes=(-start.minute) % 15)
 
-    response = _quote(api_client, zoned, _cart(dish, 2), {"type": "pickup", "scheduled_for": later})
 
-    assert response.status_code == 400
-    assert response.json()["error"]["fields"] == {
-        "fulfilment.scheduled_for": ["Scheduled orders are not available yet."]}
+def test_a_scheduled_quote_gives_the_slots_times(api_client, zoned, dish, frozen):
+    start = _next_slot(frozen + timedelta(hours=3))
+
+    body = _quote(api_client, zoned, _cart(dish, 2), {"type": "pickup", "scheduled_for": start.isoformat()}).json()
+
+    assert body["eta"]["ready_at"].replace("Z", "+00:00") == start.isoformat()
+
+
+def test_a_scheduled_quote_off_the_grid_or_too_soon_is_a_400(api_client, zoned, dish, frozen):
+    off_grid = _next_slot(frozen + timedelta(hours=3)) + timedelta(minutes=7)
+    too_soon = _next_slot(frozen)
+
+    for start in (off_grid, too_soon):
+        response = _quote(api_client, zoned, _cart(dish, 2), {"type": "pickup", "scheduled_for": start.isoformat()})
+        assert response.status_code == 400
+        assert "fulfilment.scheduled_for" in response.json()["error"]["fields"]
 
 
 def test_a_quote_writes_nothing(api_client, customer_client, customer, zoned, dish):

@@ -100,7 +100,7 @@ def test_the_restaurant_can_be_named_by_its_tenant_uuid(customer, restaurant, me
     # when
     placed = services.order_place(customer=customer, restaurant_ref=restaurant.tenant_id,
                                   lines=[services.OrderLineInput(menu_item_id=menu_item.id, quantity=1)],
-                                  delivery_address={}, payment_method="cash")
+                                  delivery_address={"street": "1 Main St", "city": "Town"}, payment_method="cash")
 
     # then
     assert placed.created and placed.order.tenant_id == restaurant.tenant_id
