@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-SCENARIO_ORDER = ("baseline", "menu", "list", "order", "status", "orders_history", "pipeline", "consumer",
+SCENARIO_ORDER = ("baseline", "menu", "list", "order", "status", "orders_history", "quote", "pipeline", "consumer",
                   "fan-out")
 
 

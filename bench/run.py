@@ -204,6 +204,12 @@ class Bench:
         self.expect("GET", "/api/orders/?search=00&status=pending&created_from=2020-01-01&created_to=2030-12-31",
                     200, token=restaurant["owner_token"], headers={"X-Tenant-ID": restaurant["tenant_id"]})
 
+    def probe_quote(self):
+        restaurant = self.restaurant
+        item = restaurant["items"][0]
+        self.expect("POST", f"/api/restaurants/{restaurant['id']}/quote/", 200,
+                    body={"items": [{"menu_item": item["id"], "quantity": 1}], "fulfilment": {"type": "pickup"}})
+
     # --- scenarios ---------------------------------------------------------------------------
     def wrk(self, name: str, script: str) -> dict:
         return run_wrk_scenario(self.config, self.stack, name=name, script=script)
@@ -347,6 +353,7 @@ class Bench:
             self.attempt("status", self.probe_status, lambda: self.wrk("status", "status"))
             self.attempt("orders_history", self.probe_orders_history,
                          lambda: self.wrk("orders_history", "orders_history"))
+            self.attempt("quote", self.probe_quote, lambda: self.wrk("quote", "quote"))
             pipeline_restaurant = self.data["restaurants"][self.data["pipeline_restaurants"][0]]
             self.attempt("pipeline", lambda: (self.probe_order(), self.probe_ws(pipeline_restaurant, metrics=True)),
                          self.run_pipeline)
