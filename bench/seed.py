@@ -147,6 +147,9 @@ class OrderWriter:
             "notes": "", "estimated_ready_at": ready, "estimated_delivery_at": ready + timedelta(minutes=30),
             "created_at": created, "updated_at": stamps["delivered_at"] or stamps["cancelled_at"] or created,
             "cancel_reason": "Customer called" if status == "cancelled" else "", **stamps,
+            # online ASAP deliveries, as POST /api/orders/ places them
+            "channel": "online", "entered_by_id": None, "fulfilment": "delivery", "contact_name": "",
+            "contact_phone": "", "eta_basis": "default", "scheduled_for": None, "load": count,
         }
         self.orders.append(tuple(values[f.attname] for f in self.order_fields))
         return order_id

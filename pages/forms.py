@@ -20,6 +20,7 @@ COMMON_TIMEZONES = (
     "Europe/Rome", "Asia/Kolkata", "Asia/Singapore", "Asia/Tokyo", "Australia/Sydney",
 )
 COMMON_CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "MXN", "BRL", "INR", "JPY", "CHF")
+SLOT_MINUTES_CHOICES = (10, 15, 20, 30, 60)
 HOURS_IGNORED_MESSAGE = ("Open around the clock: the opening hours you typed are not used (and were not saved). "
                          "Untick “Open around the clock” to use them.")
 
@@ -77,6 +78,10 @@ class RestaurantCreateForm(ServiceErrorsMixin, forms.Form):
         return [c.strip() for c in self.cleaned_data["cuisines"].split(",") if c.strip()]
 
 
+FULFILMENT_FIELDS = ("pickup_enabled", "delivery_enabled", "slot_minutes", "schedule_days_ahead",
+                     "slot_capacity_orders", "slot_capacity_load")
+
+
 class RestaurantSettingsForm(ServiceErrorsMixin, forms.Form):
     """Profile, fees, tax, pause switch and opening hours (one text field per weekday)."""
 
@@ -107,11 +112,37 @@ class RestaurantSettingsForm(ServiceErrorsMixin, forms.Form):
                                              help_text="On the board a card turns amber past this age, red past "
                                                        "twice it. Empty: unchanged.")
     always_open = forms.BooleanField(required=False, label="Open around the clock")
+    # Fulfilment and slots: the form only parses; `restaurant_update` judges the values (both off, bounds).
+    # The section's hidden marker says its checkboxes were on the page: a post without it leaves them unchanged.
+    fulfilment_section = forms.BooleanField(required=False, widget=forms.HiddenInput, initial=True)
+    pickup_enabled = forms.BooleanField(required=False, label="Offer pickup")
+    delivery_enabled = forms.BooleanField(required=False, label="Offer delivery")
+    slot_minutes = forms.TypedChoiceField(coerce=int, empty_value=None, label="Slot length (minutes)",
+                                          help_text="Customers ordering for later pick a slot of this length.")
+    schedule_days_ahead = forms.IntegerField(label="Days ahead",
+                                             widget=forms.NumberInput(attrs={"min": 0, "max": 14}),
+                                             help_text="How many days after today a slot may be chosen (0: today "
+                                                       "only, up to 14).")
+    slot_capacity_orders = forms.IntegerField(required=False, label="Orders per slot",
+                                              widget=forms.NumberInput(attrs={"min": 1}),
+                                              help_text="Per slot and per pickup or delivery. Empty: unlimited.")
+    slot_capacity_load = forms.IntegerField(required=False, label="Kitchen load per slot",
+                                            widget=forms.NumberInput(attrs={"min": 1}),
+                                            help_text="The sum of quantity × item load (each item's “Kitchen "
+                                                      "load”, e.g. a coffee 1, a pizza 3) per slot. Empty: "
+                                                      "unlimited.")
 
     field_aliases = {"tax_rate": "tax_percent", "accepting_orders": "paused", "opening_hours": "always_open"}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, slot_minutes: int | None = None, **kwargs):
+        """`slot_minutes`: the restaurant's current slot length, offered even when it is not a usual one
+        (the API accepts any 5..120)."""
         super().__init__(*args, **kwargs)
+        lengths = sorted({*SLOT_MINUTES_CHOICES, *([slot_minutes] if slot_minutes else [])})
+        self.fields["slot_minutes"].choices = [(m, f"{m} minutes") for m in lengths]
+        if self.is_bound and not self.data.get("fulfilment_section"):
+            for name in ("slot_minutes", "schedule_days_ahead"):  # not posted: left unchanged
+                self.fields[name].required = False
         for day in WEEKDAYS:
             self.fields[f"hours_{day}"] = forms.CharField(
                 label=day.capitalize(), required=False, max_length=200,
@@ -128,6 +159,15 @@ class RestaurantSettingsForm(ServiceErrorsMixin, forms.Form):
         return [self[name] for name in names]
 
     @property
+    def fulfilment_checks(self):
+        return [self["pickup_enabled"], self["delivery_enabled"]]
+
+    @property
+    def slot_fields(self):
+        return [self[name] for name in ("slot_minutes", "schedule_days_ahead", "slot_capacity_orders",
+                                        "slot_capacity_load")]
+
+    @property
     def money_fields(self):
         return [self[name] for name in ("delivery_fee", "minimum_order", "tax_percent", "estimated_delivery_minutes")]
 
@@ -136,7 +176,8 @@ class RestaurantSettingsForm(ServiceErrorsMixin, forms.Form):
         tz = zoneinfo.ZoneInfo(restaurant.timezone)
         initial = {name: getattr(restaurant, name) for name in (
             "name", "description", "phone", "email", "street", "city", "state", "zip_code", "timezone", "currency",
-            "delivery_fee", "minimum_order", "estimated_delivery_minutes", "auto_accept", "target_prep_minutes")}
+            "delivery_fee", "minimum_order", "estimated_delivery_minutes", "auto_accept", "target_prep_minutes",
+            *FULFILMENT_FIELDS)}
         initial.update(
             cuisines=", ".join(restaurant.cuisines or []),
             tax_percent=(restaurant.tax_rate * PERCENT).normalize(),
@@ -164,6 +205,8 @@ class RestaurantSettingsForm(ServiceErrorsMixin, forms.Form):
         update = {name: data[name] for name in (
             "name", "description", "phone", "email", "street", "city", "state", "zip_code", "timezone",
             "delivery_fee", "minimum_order", "estimated_delivery_minutes", "auto_accept")}
+        if data.get("fulfilment_section"):
+            update.update({name: data[name] for name in FULFILMENT_FIELDS})
         if data.get("target_prep_minutes") is not None:
             update["target_prep_minutes"] = data["target_prep_minutes"]
         update["currency"] = data["currency"].upper()
@@ -200,6 +243,9 @@ class MenuItemForm(ServiceErrorsMixin, forms.Form):
     description = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
     price = forms.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
     preparation_time = forms.IntegerField(min_value=0, max_value=600, initial=15, label="Preparation (minutes)")
+    load = forms.IntegerField(min_value=1, max_value=100, initial=1, required=False, label="Kitchen load",
+                              help_text="How much of the kitchen one of these takes; a coffee 1, a pizza 3. It counts "
+                                        "against the kitchen load per slot.")
     is_available = forms.BooleanField(required=False, initial=True, label="Available")
     is_vegetarian = forms.BooleanField(required=False, label="Vegetarian")
     is_vegan = forms.BooleanField(required=False, label="Vegan")
@@ -213,14 +259,16 @@ class MenuItemForm(ServiceErrorsMixin, forms.Form):
     @staticmethod
     def initial_for(item) -> dict:
         initial = {name: getattr(item, name) for name in (
-            "name", "description", "price", "preparation_time", "is_available", "is_vegetarian", "is_vegan",
-            "spicy_level")}
+            "name", "description", "price", "preparation_time", "load", "is_available", "is_vegetarian",
+            "is_vegan", "spicy_level")}
         initial.update(category=item.category_id, allergens=", ".join(item.allergens or []))
         return initial
 
     def service_data(self) -> dict:
         data = dict(self.cleaned_data)
         data["allergens"] = [a.strip() for a in data["allergens"].split(",") if a.strip()]
+        if data.get("load") is None:  # not posted: unchanged (a new item weighs 1)
+            data.pop("load", None)
         return data
 
 

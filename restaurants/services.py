@@ -74,6 +74,8 @@ def _validate(restaurant: Restaurant) -> None:
         value = getattr(restaurant, field)
         if value is not None and not -bound <= Decimal(value) <= bound:
             raise _invalid(field, f"Must be between -{bound} and {bound}.")
+    if not restaurant.pickup_enabled and not restaurant.delivery_enabled:
+        raise _invalid("delivery_enabled", "Offer pickup, delivery or both: with neither, nobody can order.")
     restaurant.full_clean(exclude=["tenant_id"])
 
 

@@ -8,6 +8,7 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -30,6 +31,7 @@ from pages.forms import (
 from pages.views.access import dashboard_restaurant
 from restaurants import roles as restaurant_roles
 from restaurants import services as restaurant_services
+from restaurants.zones import zone_list
 
 # The menu editor's pages; staff get 404 there (they only use the toggles on the menu page).
 editor_restaurant = partial(dashboard_restaurant, allowed=menu_roles.may_edit_menu)
@@ -64,20 +66,33 @@ def restaurant_new(request):
 def restaurant_settings(request, restaurant_id: int):
     restaurant, actor = dashboard_restaurant(request, restaurant_id, allowed=restaurant_roles.may_change_settings)
     if request.method == "POST":
-        form = RestaurantSettingsForm(request.POST)
+        form = RestaurantSettingsForm(request.POST, slot_minutes=restaurant.slot_minutes)
         if form.is_valid():
             try:
                 restaurant_services.restaurant_update(restaurant=restaurant, data=form.service_data(), actor=actor)
             except ApplicationError as exc:
                 form.add_service_error(exc)
+            except DjangoValidationError as exc:  # the model's own bounds (full_clean in the service)
+                _add_model_errors(form, exc)
             else:
                 messages.success(request, "Settings saved.")
                 if form.hours_ignored:
                     messages.warning(request, HOURS_IGNORED_MESSAGE)
                 return redirect("pages:manage-settings", restaurant.pk)
     else:
-        form = RestaurantSettingsForm(initial=RestaurantSettingsForm.initial_for(restaurant))
-    return render(request, "dashboard/settings.html", {"restaurant": restaurant, "role": actor.role, "form": form})
+        form = RestaurantSettingsForm(initial=RestaurantSettingsForm.initial_for(restaurant),
+                                      slot_minutes=restaurant.slot_minutes)
+    return render(request, "dashboard/settings.html", {
+        "restaurant": restaurant, "role": actor.role, "form": form,
+        "zones": zone_list(restaurant=restaurant),
+    })
+
+
+def _add_model_errors(form, error: DjangoValidationError) -> None:
+    """A model validator's errors next to the matching inputs (the rest above the form)."""
+    for field, messages_ in (error.message_dict if hasattr(error, "error_dict") else {None: error.messages}).items():
+        for message in messages_:
+            form.add_error(field if field in form.fields else None, message)
 
 
 # --- menu overview -------------------------------------------------------------------------------
