@@ -56,4 +56,22 @@ function M.done(summary, latency, requests)
   out:close()
 end
 
+-- A random valid cart of restaurant `r` as the JSON of an order's "items": 1-3 distinct items,
+-- quantity 1-3, sometimes one of the item's options (order.lua and quote.lua).
+function M.cart(r)
+  local lines, used = {}, {}
+  for _ = 1, math.random(1, 3) do
+    local item = r.items[math.random(#r.items)]
+    if not used[item.id] then
+      used[item.id] = true
+      local options = ""
+      if #item.options > 0 and math.random() < 0.5 then
+        options = ',"options":[' .. item.options[math.random(#item.options)] .. ']'
+      end
+      table.insert(lines, '{"menu_item":' .. item.id .. ',"quantity":' .. math.random(1, 3) .. options .. '}')
+    end
+  end
+  return table.concat(lines, ",")
+end
+
 return M

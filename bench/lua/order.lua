@@ -11,26 +11,10 @@ local payments = {"cash", "card", "online"}
 
 function init(args) math.randomseed(os.time() + (id or 0) * 7919) end
 
-local function cart(r)
-  local lines, used = {}, {}
-  for _ = 1, math.random(1, 3) do
-    local item = r.items[math.random(#r.items)]
-    if not used[item.id] then
-      used[item.id] = true
-      local options = ""
-      if #item.options > 0 and math.random() < 0.5 then
-        options = ',"options":[' .. item.options[math.random(#item.options)] .. ']'
-      end
-      table.insert(lines, '{"menu_item":' .. item.id .. ',"quantity":' .. math.random(1, 3) .. options .. '}')
-    end
-  end
-  return table.concat(lines, ",")
-end
-
 function request()
   counter = counter + 1
   local r = restaurants[math.random(#restaurants)]
-  local body = '{"restaurant":' .. r.id .. ',"items":[' .. cart(r) .. '],' ..
+  local body = '{"restaurant":' .. r.id .. ',"items":[' .. common.cart(r) .. '],' ..
     '"delivery_address":{"street":"1 Bench Road","city":"' .. r.city .. '","state":"IL","zip_code":"10001"},' ..
     '"payment_method":"' .. payments[math.random(3)] .. '"}'
   local headers = {

@@ -8,22 +8,6 @@ local restaurants = common.data.restaurants
 
 function init(args) math.randomseed(os.time() + (id or 0) * 7919) end
 
-local function cart(r)
-  local lines, used = {}, {}
-  for _ = 1, math.random(1, 3) do
-    local item = r.items[math.random(#r.items)]
-    if not used[item.id] then
-      used[item.id] = true
-      local options = ""
-      if #item.options > 0 and math.random() < 0.5 then
-        options = ',"options":[' .. item.options[math.random(#item.options)] .. ']'
-      end
-      table.insert(lines, '{"menu_item":' .. item.id .. ',"quantity":' .. math.random(1, 3) .. options .. '}')
-    end
-  end
-  return table.concat(lines, ",")
-end
-
 function request()
   local r = restaurants[math.random(#restaurants)]
   local fulfilment = '{"type":"pickup"}'
@@ -31,6 +15,6 @@ function request()
     fulfilment = '{"type":"delivery","address":{"street":"1 Bench Road","city":"' .. r.city ..
       '","state":"IL","zip_code":"10001"}}'
   end
-  local body = '{"items":[' .. cart(r) .. '],"fulfilment":' .. fulfilment .. '}'
+  local body = '{"items":[' .. common.cart(r) .. '],"fulfilment":' .. fulfilment .. '}'
   return wrk.format("POST", "/api/restaurants/" .. r.id .. "/quote/", {["Content-Type"] = "application/json"}, body)
 end

@@ -18,6 +18,7 @@ from orders import capacity
 from orders.capacity import order_load, slot_reserve, slot_usage, slots_with_usage
 from orders.enums import OrderStatus
 from orders.models import Order
+from orders.tests.concurrency import run_concurrently
 
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 NOON = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
@@ -177,26 +178,6 @@ def test_reserve_outside_a_transaction_is_refused():
 
 
 # --- the race, on PostgreSQL ---------------------------------------------------------------------------------
-def _run_concurrently(*calls):
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            results[index] = call()
-        except Exception as exc:  # noqa: BLE001 - the test inspects it
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_customers_race_for_the_last_unit_exactly_one_wins(monkeypatch):
@@ -213,7 +194,7 @@ def test_two_customers_race_for_the_last_unit_exactly_one_wins(monkeypatch):
     monkeypatch.setattr(capacity, "restaurant_slot_lock", lock_after_both_arrive)
 
     # when
-    results = _run_concurrently(lambda: _reserve(restaurant, NOON), lambda: _reserve(restaurant, NOON))
+    results = run_concurrently(lambda: _reserve(restaurant, NOON), lambda: _reserve(restaurant, NOON))
 
     # then
     wins = [r for r in results if isinstance(r, Order)]

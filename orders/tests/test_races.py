@@ -7,36 +7,16 @@ so the race is forced rather than hoped for. Each thread closes its own database
 import threading
 
 import pytest
-from django.db import connection
 
 from foodsys.common.exceptions import ConflictError
 from foodsys.testing import factories as f
 from orders import locks, services
 from orders.enums import OrderStatus
 from orders.models import IdempotencyRecord, Order, OrderStatusChange, OutboxEvent
+from orders.tests.concurrency import run_concurrently
 from orders.tests.helpers import place, transition
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _run_concurrently(*calls):
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            results[index] = call()
-        except Exception as exc:  # noqa: BLE001 - the test inspects it
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 def _wait_at(barrier, function):
@@ -57,7 +37,7 @@ def test_two_conflicting_transitions_one_wins_one_conflicts(monkeypatch):
     monkeypatch.setattr(locks, "order_status_compare_and_set", _wait_at(barrier, locks.order_status_compare_and_set))
 
     # when
-    results = _run_concurrently(
+    results = run_concurrently(
         lambda: transition(order.pk, OrderStatus.CONFIRMED, by=owner),
         lambda: transition(order.pk, OrderStatus.CANCELLED, by=customer),
     )
@@ -81,7 +61,7 @@ def test_two_requests_with_one_idempotency_key_place_one_order(monkeypatch):
     monkeypatch.setattr(services, "_order_create", _wait_at(barrier, services._order_create))
 
     # when
-    results = _run_concurrently(*[
+    results = run_concurrently(*[
         lambda: place(customer=customer, restaurant=restaurant, lines=[(item, 2)], idempotency_key="race-1")
     ] * 2)
 
@@ -101,7 +81,7 @@ def test_concurrent_orders_get_distinct_consecutive_numbers():
     customers = [f.UserFactory() for _ in range(4)]
 
     # when
-    results = _run_concurrently(*[
+    results = run_concurrently(*[
         (lambda c=c: place(customer=c, restaurant=restaurant, lines=[(item, 1)])) for c in customers])
 
     # then
