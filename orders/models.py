@@ -61,6 +61,7 @@ class Order(TenantScopedModel):
             tenant_index("created_at", name="order_tenant_created"),
             tenant_index("status", name="order_tenant_status"),
             tenant_index("scheduled_for", name="order_tenant_scheduled"),
+            tenant_index("ready_at", name="order_tenant_ready"),  # the kitchen history, newest ready first
             models.Index(fields=["customer", "created_at"], name="order_customer_created"),
         ]
         constraints = [

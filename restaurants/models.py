@@ -84,6 +84,12 @@ class Restaurant(models.Model):
                                                                                           MaxValueValidator(10000)])
     slot_capacity_load = models.PositiveIntegerField(null=True, blank=True, validators=[MinValueValidator(1),
                                                                                         MaxValueValidator(100000)])
+    # Automatic load shedding (orders.shedding): when the ASAP quote would pass `max_wait_minutes`, ASAP
+    # ordering closes by itself and reopens below it (with hysteresis). Null: never shed.
+    max_wait_minutes = models.PositiveIntegerField(null=True, blank=True, validators=[MinValueValidator(1),
+                                                                                      MaxValueValidator(1440)])
+    shedding_since = models.DateTimeField(null=True, blank=True)  # hysteresis memory: when shedding began
+    shedding_override_until = models.DateTimeField(null=True, blank=True)  # owner keeps ASAP open until then
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -149,6 +155,9 @@ class DeliveryZone(TenantScopedModel):
                                         default=0, validators=[MinValueValidator(0)])
     free_delivery_over = models.DecimalField(max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES,
                                              null=True, blank=True, validators=[MinValueValidator(0)])
+    # Delivery travel estimate for the ETA (deliver_at = ready_at + this); null: the restaurant's
+    # estimated_delivery_minutes.
+    travel_minutes = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(600)])
     is_active = models.BooleanField(default=True)
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
