@@ -98,7 +98,8 @@ class RestaurantSettingsForm(ServiceErrorsMixin, forms.Form):
     currency = _currency_field()
     delivery_fee = forms.DecimalField(max_digits=12, decimal_places=2, min_value=0)
     minimum_order = forms.DecimalField(max_digits=12, decimal_places=2, min_value=0)
-    tax_percent = forms.DecimalField(label="Tax (%)", max_digits=6, decimal_places=2, min_value=0, max_value=100)
+    # Up to four decimals in percent: real sales-tax rates have three (New York City 8.875 %).
+    tax_percent = forms.DecimalField(label="Tax (%)", max_digits=8, decimal_places=4, min_value=0, max_value=100)
     estimated_delivery_minutes = forms.IntegerField(min_value=0, max_value=600, label="Estimated delivery (minutes)")
     paused = forms.BooleanField(required=False, label="Pause new orders")
     paused_until = forms.DateTimeField(required=False, label="Paused until",
@@ -211,7 +212,7 @@ class RestaurantSettingsForm(ServiceErrorsMixin, forms.Form):
             update["target_prep_minutes"] = data["target_prep_minutes"]
         update["currency"] = data["currency"].upper()
         update["cuisines"] = [c.strip() for c in data["cuisines"].split(",") if c.strip()]
-        update["tax_rate"] = (data["tax_percent"] / PERCENT).quantize(Decimal("0.0001"))
+        update["tax_rate"] = (data["tax_percent"] / PERCENT).quantize(Decimal("0.000001"))
         update["accepting_orders"] = not data["paused"]
         paused_until = data["paused_until"] if data["paused"] else None
         if paused_until is not None:

@@ -57,7 +57,8 @@ class Restaurant(models.Model):
                                        default=0, validators=[MinValueValidator(0)])
     minimum_order = models.DecimalField(max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES,
                                         default=0, validators=[MinValueValidator(0)])
-    tax_rate = models.DecimalField(max_digits=5, decimal_places=4, default=0,
+    # A fraction (0.08875 = 8.875 %): real sales-tax rates have three decimals in percent, so six here.
+    tax_rate = models.DecimalField(max_digits=7, decimal_places=6, default=0,
                                    validators=[MinValueValidator(0), MaxValueValidator(1)])
     currency = models.CharField(max_length=3, default="USD")
     estimated_delivery_minutes = models.PositiveIntegerField(default=30, validators=[MaxValueValidator(600)])

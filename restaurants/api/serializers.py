@@ -38,7 +38,7 @@ class RestaurantInputSerializer(serializers.Serializer):
     opening_hours = serializers.JSONField(allow_null=True, required=False)
     delivery_fee = _money(required=False)
     minimum_order = _money(required=False)
-    tax_rate = serializers.DecimalField(max_digits=5, decimal_places=4, min_value=Decimal("0"),
+    tax_rate = serializers.DecimalField(max_digits=7, decimal_places=6, min_value=Decimal("0"),
                                         max_value=Decimal("1"), required=False)
     currency = serializers.CharField(min_length=3, max_length=3, required=False)
     estimated_delivery_minutes = serializers.IntegerField(min_value=0, max_value=600, required=False)

@@ -25,9 +25,10 @@
     return sign * (Math.abs(parseInt(whole, 10) || 0) * 100 + parseInt((fraction + "00").slice(0, 2), 10));
   }
 
-  function rateTenThousandths(decimalText) {
+  /** "0.08875" -> 88750 millionths (the rate is stored with six decimals). */
+  function rateMillionths(decimalText) {
     const [whole, fraction = ""] = String(decimalText).split(".");
-    return (parseInt(whole, 10) || 0) * 10000 + parseInt((fraction + "0000").slice(0, 4), 10);
+    return (parseInt(whole, 10) || 0) * 1000000 + parseInt((fraction + "000000").slice(0, 6), 10);
   }
 
   const fmt = (amountCents) => money(amountCents / 100, config.currency);
@@ -41,7 +42,7 @@
 
   function totals() {
     const subtotal = cart.reduce((sum, line) => sum + line.unitCents * line.quantity, 0);
-    const tax = Math.floor((subtotal * rateTenThousandths(config.taxRate) + 5000) / 10000); // half-up, as the server
+    const tax = Math.floor((subtotal * rateMillionths(config.taxRate) + 500000) / 1000000); // half-up, as the server
     const delivery = cart.length && checked("fulfilment") === "delivery" ? cents(config.deliveryFee) : 0;
     return { subtotal, tax, delivery, total: subtotal + tax + delivery };
   }

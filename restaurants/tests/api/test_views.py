@@ -145,7 +145,7 @@ def test_detail_is_public(api_client, restaurant):
     assert body["id"] == restaurant.id and body["tenant_id"] == str(restaurant.tenant_id)
     assert body["address"] == {"street": "1 Main St", "city": "Springfield", "state": "IL", "zip_code": "62701",
                                "lat": None, "lng": None}
-    assert body["tax_rate"] == "0.0800" and body["currency"] == "USD"
+    assert body["tax_rate"] == "0.080000" and body["currency"] == "USD"
 
 
 def test_detail_of_unknown_restaurant_is_404(api_client):
