@@ -51,7 +51,7 @@ def test_the_menu_greys_out_unavailable_items_and_options(restaurant):
     assert 'option option--unavailable' in html
     assert "Log in to order" in html
     config = json.loads(html.split('id="store-config" type="application/json">')[1].split("</script>")[0])
-    assert config["taxRate"] == "0.0800" and config["deliveryFee"] == "2.50"
+    assert config["taxRate"] == "0.080000" and config["deliveryFee"] == "2.50"
 
 
 def test_an_inactive_restaurant_has_no_store_page(db):
